@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { registerWasmTrainingKernels } from './wasmKernels';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
 
@@ -35,8 +36,56 @@ export async function initWasm(): Promise<void> {
     setWasmPaths(locateWasmDir() + path.sep);
     wasmPathsSet = true;
   }
+  registerWasmTrainingKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend failed to initialise.');
   await tf.ready();
+}
+
+/** Imports an optional package that is never a required dependency; undefined when it is not installed. */
+async function importOptional(name: string): Promise<unknown> {
+  try {
+    return await import(name);
+  } catch {
+    return undefined;
+  }
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+interface WebGpuPackage {
+  create(flags: string[]): GpuLike;
+  globals: Record<string, unknown>;
+}
+
+function isWebGpuPackage(m: unknown): m is WebGpuPackage {
+  const o = m as Partial<WebGpuPackage> | undefined;
+  return typeof o?.create === 'function' && typeof o.globals === 'object';
+}
+
+/** Tries WebGPU through Dawn (the `webgpu` package): returns a report, or the reason it is unusable. */
+async function tryWebGpu(): Promise<BackendReport | string> {
+  const dawn = await importOptional('webgpu');
+  if (!isWebGpuPackage(dawn)) return 'the optional webgpu package is not installed';
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return 'no GPU adapter';
+  Object.assign(globalThis, dawn.globals);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  if ((await importOptional('@tensorflow/tfjs-backend-webgpu')) === undefined) {
+    return 'a GPU adapter exists but @tensorflow/tfjs-backend-webgpu is not installed';
+  }
+  if (!(await tf.setBackend('webgpu').catch(() => false))) return 'the webgpu backend failed to initialise';
+  return { name: 'webgpu', reason: 'GPU adapter found (Dawn)' };
+}
+
+/** tfjs-node(-gpu) registers the native 'tensorflow' backend on import. */
+async function tryTensorflow(): Promise<BackendReport | string> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    if ((await importOptional(pkg)) === undefined) continue;
+    if (await tf.setBackend('tensorflow').catch(() => false)) return { name: 'tensorflow', reason: `${pkg} is installed` };
+  }
+  return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed';
 }
 
 export async function initBackend(choice: BackendChoice): Promise<BackendReport> {
@@ -47,10 +96,22 @@ export async function initBackend(choice: BackendChoice): Promise<BackendReport>
     case 'wasm':
       await initWasm();
       return { name: 'wasm', reason: 'requested explicitly' };
-    case 'auto':
+    case 'webgpu':
+    case 'tensorflow': {
+      const got = choice === 'webgpu' ? await tryWebGpu() : await tryTensorflow();
+      if (typeof got === 'string') throw new Error(`Backend '${choice}' is not available: ${got}.`);
+      return got;
+    }
+    case 'auto': {
+      // GPU first (opt-in by installing the optional packages), then native TensorFlow, else wasm.
+      const gpu = await tryWebGpu();
+      if (typeof gpu !== 'string') return gpu;
+      const native = await tryTensorflow();
+      if (typeof native !== 'string') return native;
       await initWasm();
-      return { name: 'wasm', reason: 'default: always available, SIMD, no GPU backend requested' };
+      return { name: 'wasm', reason: `default (${gpu}; ${native})` };
+    }
     default:
-      throw new Error(`Backend '${choice}' is not available in this build.`);
+      throw new Error(`Unknown backend '${String(choice)}': use auto, wasm, cpu, webgpu or tensorflow.`);
   }
 }

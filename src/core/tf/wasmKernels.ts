@@ -1,0 +1,191 @@
+// Training kernels the tfjs-backend-wasm 4.22 build lacks (or runs slowly), composed from its forward
+// kernels so they stay in XNNPACK:
+//  - Conv2DBackpropFilter: dW = Conv2D(x^T, dy^T, dilations = strides), the batch axis becoming the
+//    reduction (channel) axis.
+//  - Conv2DBackpropInput, stride 1: a forward Conv2D of dy with the spatially flipped, in/out-swapped
+//    filter (about 1.7x faster than the stock deconvolution); other strides keep the stock kernel.
+//  - UnsortedSegmentSum (the gradient of gather): oneHot(segmentIds)^T x as one matmul.
+// Kernels call the registered wasm kernel functions directly on TensorInfos, as the backends' own
+// composite kernels do, and free every intermediate they create.
+import * as tf from '@tensorflow/tfjs';
+
+type TensorInfo = tf.TensorInfo;
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap };
+type KernelFn = (args: KernelArgs) => TensorInfo | TensorInfo[];
+type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+
+const BACKEND = 'wasm';
+
+/** Calls the wasm backend's registered kernel `name`; the composites below only use single-output kernels. */
+function call(name: string, backend: object, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): TensorInfo {
+  const kernel = tf.getKernel(name, BACKEND);
+  if (!kernel) throw new Error(`The wasm backend has no '${name}' kernel to compose from.`);
+  const out = (kernel.kernelFunc as KernelFn)({ inputs, backend, attrs });
+  if (Array.isArray(out)) throw new Error(`Kernel '${name}' returned several outputs.`);
+  return out;
+}
+
+function free(backend: object, ...infos: TensorInfo[]): void {
+  for (const t of infos) (backend as tf.KernelBackend).disposeData(t.dataId);
+}
+
+interface PadInfo {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+function conv2dInfo(
+  xShape: number[],
+  filterShape: number[],
+  strides: [number, number] | number,
+  pad: unknown,
+  dimRoundingMode: unknown,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    1,
+    pad as 'same' | 'valid' | number | tf.backend_util.ExplicitPadding,
+    dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+}
+
+function assertChannelsLast(attrs: tf.NamedAttrMap | undefined, kernel: string): void {
+  const format = attrs?.dataFormat;
+  if (format !== undefined && format !== 'NHWC' && format !== 'channelsLast') {
+    throw new Error(`${kernel} on wasm supports only NHWC data, got dataFormat '${String(format)}'.`);
+  }
+}
+
+/** dW[fh,fw,ci,co] = sum_{n,oh,ow} x[n, oh*s+fh-top, ow*s+fw-left, ci] * dy[n,oh,ow,co]. */
+function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  assertChannelsLast(attrs, 'Conv2DBackpropFilter');
+  const filterShape = attrs?.filterShape as number[];
+  const strides = attrs?.strides as [number, number] | number;
+  const info = conv2dInfo(x.shape, filterShape, strides, attrs?.pad, attrs?.dimRoundingMode);
+  const pad: PadInfo = info.padInfo;
+  const [, inH, inW] = x.shape as number[];
+  const [fh, fw] = [info.filterHeight, info.filterWidth];
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  // Extra bottom/right padding so the composed conv yields at least fh x fw outputs (extra rows are sliced).
+  const bottom = Math.max(0, fh - inH - pad.top + (oh - 1) * sh);
+  const right = Math.max(0, fw - inW - pad.left + (ow - 1) * sw);
+  const explicit: Pad4 = [
+    [0, 0],
+    [pad.top, bottom],
+    [pad.left, right],
+    [0, 0],
+  ];
+  const xT = call('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, N]
+  const dyT = call('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, Co]
+  const conv = call(
+    'Conv2D',
+    backend,
+    { x: xT, filter: dyT },
+    { strides: [1, 1], pad: explicit, dilations: [sh, sw], dataFormat: 'NHWC', dimRoundingMode: null },
+  ); // [Ci, >=FH, >=FW, Co]
+  free(backend, xT, dyT);
+  let cropped = conv;
+  if (conv.shape[1] !== fh || conv.shape[2] !== fw) {
+    cropped = call('Slice', backend, { x: conv }, { begin: [0, 0, 0, 0], size: [-1, fh, fw, -1] });
+    free(backend, conv);
+  }
+  const dw = call('Transpose', backend, { x: cropped }, { perm: [1, 2, 0, 3] });
+  free(backend, cropped);
+  return dw;
+}
+
+function conv2DBackpropInputFactory(stock: KernelFn | undefined): KernelFn {
+  return (args: KernelArgs): TensorInfo | TensorInfo[] => {
+    const { inputs, backend, attrs } = args;
+    const dy = inputs.dy as TensorInfo;
+    const filter = inputs.filter as TensorInfo;
+    const inputShape = attrs?.inputShape as number[];
+    const strides = attrs?.strides as [number, number] | number;
+    const info = conv2dInfo(inputShape, filter.shape, strides, attrs?.pad, attrs?.dimRoundingMode);
+    const pad: PadInfo = info.padInfo;
+    const [fh, fw] = [info.filterHeight, info.filterWidth];
+    const strideOne = info.strideHeight === 1 && info.strideWidth === 1;
+    const padFits = pad.top < fh && pad.bottom < fh && pad.left < fw && pad.right < fw;
+    if (!strideOne || !padFits) {
+      if (!stock) throw new Error('Conv2DBackpropInput with stride > 1 needs the stock wasm kernel.');
+      return stock(args);
+    }
+    assertChannelsLast(attrs, 'Conv2DBackpropInput');
+    const flipped = call('Reverse', backend, { x: filter }, { dims: [0, 1] });
+    const swapped = call('Transpose', backend, { x: flipped }, { perm: [0, 1, 3, 2] }); // [FH, FW, Co, Ci]
+    free(backend, flipped);
+    const explicit: Pad4 = [
+      [0, 0],
+      [fh - 1 - pad.top, fh - 1 - pad.bottom],
+      [fw - 1 - pad.left, fw - 1 - pad.right],
+      [0, 0],
+    ];
+    const dx = call(
+      'Conv2D',
+      backend,
+      { x: dy, filter: swapped },
+      { strides: [1, 1], pad: explicit, dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: null },
+    );
+    free(backend, swapped);
+    return dx;
+  };
+}
+
+/** out[s, ...] = sum over i with segmentIds[i] = s of x[i, ...]; ids outside [0, numSegments) are dropped. */
+function unsortedSegmentSum(args: KernelArgs): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const ids = inputs.segmentIds as TensorInfo;
+  const numSegments = attrs?.numSegments as number;
+  if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum on wasm supports float32 only, got ${x.dtype}.`);
+  const m = ids.shape.reduce((a, b) => a * b, 1);
+  const rest = x.shape.slice(ids.shape.length);
+  const r = rest.reduce((a, b) => a * b, 1);
+  const flatIds = call('Reshape', backend, { x: ids }, { shape: [m] });
+  const intIds = ids.dtype === 'int32' ? flatIds : call('Cast', backend, { x: flatIds }, { dtype: 'int32' });
+  // The wasm OneHot kernel writes int32 whatever dtype it is asked for, so cast explicitly.
+  const hotInt = call('OneHot', backend, { indices: intIds }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' });
+  if (intIds !== flatIds) free(backend, intIds);
+  free(backend, flatIds);
+  const hot = call('Cast', backend, { x: hotInt }, { dtype: 'float32' });
+  free(backend, hotInt);
+  const hot3 = call('Reshape', backend, { x: hot }, { shape: [1, m, numSegments] });
+  const x3 = call('Reshape', backend, { x }, { shape: [1, m, r] });
+  const prod = call('BatchMatMul', backend, { a: hot3, b: x3 }, { transposeA: true, transposeB: false });
+  free(backend, hot, hot3, x3);
+  const out = call('Reshape', backend, { x: prod }, { shape: [numSegments, ...rest] });
+  free(backend, prod);
+  return out;
+}
+
+let registered = false;
+
+/** Registers the composed training kernels for the wasm backend (idempotent). */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  const stockInput = tf.getKernel('Conv2DBackpropInput', BACKEND);
+  if (stockInput) tf.unregisterKernel('Conv2DBackpropInput', BACKEND);
+  const stockFn = stockInput ? (stockInput.kernelFunc as KernelFn) : undefined;
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: BACKEND,
+    kernelFunc: conv2DBackpropInputFactory(stockFn) as tf.KernelFunc,
+    // The stock kernel binds its wasm function in setupFunc; keep it so the stride > 1 fallback works.
+    ...(stockInput?.setupFunc ? { setupFunc: stockInput.setupFunc } : {}),
+  });
+  for (const [name, fn] of [
+    ['Conv2DBackpropFilter', conv2DBackpropFilter],
+    ['UnsortedSegmentSum', unsortedSegmentSum],
+  ] as const) {
+    if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: fn as tf.KernelFunc });
+  }
+}

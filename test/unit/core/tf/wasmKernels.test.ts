@@ -1,0 +1,96 @@
+// The composed wasm training kernels must reproduce the cpu backend's numbers.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../../src/core/tf/backend';
+
+function seeded(shape: number[], seed: number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+async function onBackend(name: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32Array> {
+  await initBackend(name);
+  const t = f();
+  const data = (await t.data()) as Float32Array;
+  t.dispose();
+  return data;
+}
+
+function expectClose(a: Float32Array, b: Float32Array, tol = 1e-4): void {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  expect(worst).toBeLessThan(tol);
+}
+
+type Case = { x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' };
+const cases: Case[] = [
+  { x: [4, 8, 8, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
+  { x: [3, 9, 7, 2], f: [3, 3, 2, 4], stride: 2, pad: 'same' },
+  { x: [2, 8, 8, 4], f: [3, 3, 4, 6], stride: 2, pad: 'same' },
+  { x: [2, 7, 7, 3], f: [2, 2, 3, 2], stride: 2, pad: 'valid' },
+  { x: [2, 8, 8, 4], f: [1, 1, 4, 8], stride: 2, pad: 'same' },
+  { x: [5, 6, 6, 1], f: [5, 5, 1, 3], stride: 1, pad: 'valid' },
+];
+
+describe('wasm training kernels', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  for (const c of cases) {
+    const label = `x ${c.x.join('x')} filter ${c.f.join('x')} stride ${c.stride} ${c.pad}`;
+    it(`conv2d gradients match cpu: ${label}`, async () => {
+      const xv = seeded(c.x, 1);
+      const fv = seeded(c.f, 2);
+      const grads = (): tf.Tensor => {
+        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+        const f = tf.tensor4d(fv, c.f as [number, number, number, number]);
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad).square().sum(),
+        )([x, f]);
+        const out = tf.concat([g[0].flatten(), g[1].flatten()]);
+        tf.dispose([x, f, ...g]);
+        return out;
+      };
+      const cpu = await onBackend('cpu', grads);
+      const wasm = await onBackend('wasm', grads);
+      expectClose(wasm, cpu);
+    });
+  }
+
+  it('gather gradient (UnsortedSegmentSum) matches cpu, dropping nothing and summing repeats', async () => {
+    const pv = seeded([6, 4], 3);
+    const f = (): tf.Tensor => {
+      const p = tf.tensor2d(pv, [6, 4]);
+      const idx = tf.tensor1d([0, 2, 2, 5, 1, 2], 'int32');
+      const [g] = tf.grads((a: tf.Tensor) => tf.gather(a, idx).mul(tf.range(1, 25).reshape([6, 4])).sum())([p]);
+      tf.dispose([p, idx]);
+      return g;
+    };
+    const cpu = await onBackend('cpu', f);
+    const wasm = await onBackend('wasm', f);
+    expectClose(wasm, cpu, 1e-6);
+    // Row 2 was gathered three times: its gradient is the sum of the three upstream rows.
+    expect(wasm[2 * 4]).toBeCloseTo(5 + 9 + 21, 4);
+  });
+
+  it('leaks no tensors through the composed kernels', async () => {
+    await initBackend('wasm');
+    const x = tf.randomNormal([2, 8, 8, 3]);
+    const f = tf.randomNormal([3, 3, 3, 4]);
+    const before = tf.memory().numTensors;
+    const bytesBefore = tf.memory().numBytes;
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, f]);
+    tf.dispose(g);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.memory().numBytes).toBe(bytesBefore);
+    tf.dispose([x, f]);
+  });
+});
