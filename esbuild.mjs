@@ -1,0 +1,79 @@
+// Builds every bundle: the extension (node, cjs, vscode external), the CLI, node worker threads
+// (any src/**/*.worker.ts -> dist/<name>.worker.js), and one browser bundle per webview
+// (webview/<panel>/main.ts -> dist/webview/<panel>.js, plus webview/<panel>/*.css copied).
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+function walk(dir, out = []) {
+  for (const entry of readdirSync(dir)) {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // Optional native engines are loaded only when present (never bundled, never required).
+  external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
+};
+
+const workerEntries = Object.fromEntries(
+  walk('src')
+    .filter((f) => f.endsWith('.worker.ts'))
+    .map((f) => [path.basename(f, '.ts'), f]),
+);
+
+const webviewEntries = existsSync('webview')
+  ? Object.fromEntries(
+      readdirSync('webview')
+        .filter((d) => existsSync(path.join('webview', d, 'main.ts')))
+        .map((d) => [`webview/${d}`, path.join('webview', d, 'main.ts')]),
+    )
+  : {};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: workerEntries, outdir: 'dist' },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: webviewEntries,
+    outdir: 'dist',
+    loader: { '.css': 'css' },
+  },
+];
+
+function copyAssets() {
+  mkdirSync('dist/wasm', { recursive: true });
+  const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+    cpSync(path.join(wasmDir, f), path.join('dist/wasm', f));
+  }
+}
+
+copyAssets();
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.filter((b) => Object.keys(b.entryPoints).length > 0).map((b) => esbuild.build(b)));
+}

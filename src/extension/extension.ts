@@ -1,0 +1,11 @@
+// Entry point of the LADE Studio extension: registers commands; heavy work lives in workers.
+import * as vscode from 'vscode';
+import { registerAnalyzeCommand } from './analyze/command';
+import { outputChannel } from './log';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(outputChannel(), registerAnalyzeCommand(context));
+  outputChannel().info(`LADE Studio ${String(context.extension.packageJSON.version)} activated`);
+}
+
+export function deactivate(): void {}
