@@ -24,8 +24,16 @@ export async function looksLikeDataset(dir: string): Promise<boolean> {
   return false;
 }
 
+/** Command arguments are untyped: accept anything shaped like a file Uri (the Explorer passes one). */
+function asFileUri(arg: unknown): vscode.Uri | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { scheme, fsPath } = arg as { scheme?: unknown; fsPath?: unknown };
+  return scheme === 'file' && typeof fsPath === 'string' ? (arg as vscode.Uri) : undefined;
+}
+
 export async function pickDatasetFolder(arg: unknown): Promise<vscode.Uri | undefined> {
-  if (arg instanceof vscode.Uri) return arg;
+  const selected = asFileUri(arg);
+  if (selected) return selected;
   const folders = vscode.workspace.workspaceFolders ?? [];
   for (const f of folders) {
     if (f.uri.scheme === 'file' && (await looksLikeDataset(f.uri.fsPath))) return f.uri;
