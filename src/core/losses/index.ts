@@ -1,0 +1,11 @@
+// The training losses on TF.js tensors. Each module reads like its formula in REFERENCE.md.
+export { softmaxCrossEntropy } from './softmaxCrossEntropy';
+export { ladeCrossEntropy } from './ladeCrossEntropy';
+export { ladeRegularizer, ladeRegularizerTerms, type LadeRegularizerTerms } from './ladeRegularizer';
+export { DEFAULT_LADE_ALPHA, DEFAULT_LADE_LAMBDA, ladeLoss, type LadeOptions } from './ladeLoss';
+export { fusedLadeLoss, ladeLossWithGradients, type LadeLossWithGradients } from './fusedLade';
+export { logitAdjustedCrossEntropy } from './logitAdjusted';
+export { COUNT_EPS, PRIOR_EPS } from './common';
+
+/** How a model was trained: LADE, plain cross-entropy, Balanced Softmax, logit adjustment. */
+export type LossKind = 'lade' | 'ce' | 'bs' | 'la';
