@@ -1,0 +1,145 @@
+// estimatePrior: the deployment label prior from unlabelled deployment logits.
+//   1. source-posterior logits s(x) (posterior.ts)
+//   2. calibration on the labelled validation split (calibrate.ts; 'em-bcts' only)
+//   3. source prior = mean calibrated validation prediction
+//   4. EM on the deployment posteriors (em.ts), or BBSE (bbse.ts)
+//   5. optional bootstrap intervals, data-size warnings and a label-shift check (shiftCheck.ts)
+// Pure computation on typed arrays: safe to run in a web worker.
+import { argmaxRows, predictionRates, prepareBbse } from './bbse';
+import { bootstrapIntervals } from './bootstrap';
+import { fitBcts, identityCalibration } from './calibrate';
+import { emPrior } from './em';
+import { calibratedProbs, maxRows, meanRows, sourceLogits } from './posterior';
+import { createRng } from './rng';
+import { labelShiftCheck } from './shiftCheck';
+import type { Calibration, EstimateOptions, EstimateResult, PriorIntervals } from './types';
+import { className, validateEstimateOptions } from './validate';
+
+/** Fewer deployment images than this per class on average draws a warning. */
+const MIN_DEPLOY_PER_CLASS = 10;
+/** Classes with fewer validation images than this draw a warning. */
+const MIN_VAL_PER_CLASS = 5;
+
+function listClasses(classes: number[], names?: readonly string[]): string {
+  const shown = classes.slice(0, 5).map((c) => className(c, names));
+  return classes.length > 5 ? `${shown.join(', ')} and ${classes.length - 5} more` : shown.join(', ');
+}
+
+function validationWarnings(labels: Int32Array, C: number, names?: readonly string[]): string[] {
+  const counts = new Int32Array(C);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  const empty: number[] = [];
+  const few: number[] = [];
+  for (let c = 0; c < C; c++) {
+    if (counts[c] === 0) empty.push(c);
+    else if (counts[c] < MIN_VAL_PER_CLASS) few.push(c);
+  }
+  const out: string[] = [];
+  if (empty.length > 0) {
+    out.push(
+      `${empty.length} class(es) have no validation images (${listClasses(empty, names)}): their calibration bias ` +
+        'is held at 0 by the L2 prior, BBSE assumes they are always recognised, and the label-shift check cannot weigh them.',
+    );
+  }
+  if (few.length > 0) {
+    out.push(
+      `${few.length} class(es) have fewer than ${MIN_VAL_PER_CLASS} validation images (${listClasses(few, names)}): ` +
+        'their calibration rests mostly on the L2 prior and their estimates are less reliable.',
+    );
+  }
+  return out;
+}
+
+export function estimatePrior(options: EstimateOptions): EstimateResult {
+  validateEstimateOptions(options);
+  const { numClasses: C, valLabels, classNames: names, method, onProgress } = options;
+  const sVal = sourceLogits(options.valLogits, C, options.lossKind, options.sourcePrior);
+  const sDeploy = sourceLogits(options.deployLogits, C, options.lossKind, options.sourcePrior);
+  const n = sDeploy.length / C;
+  const resamples = options.bootstrap ?? 0;
+  const rng = createRng(options.seed ?? 0);
+
+  const warnings = validationWarnings(valLabels, C, names);
+  if (n < MIN_DEPLOY_PER_CLASS * C) {
+    warnings.push(
+      `Only ${n} deployment images for ${C} classes (fewer than ${MIN_DEPLOY_PER_CLASS} per class): ` +
+        'expect noisy estimates, especially for rare classes; check the bootstrap intervals.',
+    );
+  }
+
+  onProgress?.({ phase: 'calibrate', done: 0, total: 1 });
+  let calibration: Calibration;
+  if (method === 'em-bcts') {
+    const fit = fitBcts(sVal, valLabels, C, { biasL2: options.biasL2 });
+    if (!fit.converged) {
+      warnings.push(`Calibration (BCTS) stopped after ${fit.iterations} L-BFGS iterations without converging.`);
+    }
+    calibration = { T: fit.T, b: fit.b, nll: fit.nll, nllUncalibrated: fit.nllUncalibrated, iterations: fit.iterations };
+  } else {
+    calibration = identityCalibration(sVal, valLabels, C);
+  }
+  onProgress?.({ phase: 'calibrate', done: 1, total: 1 });
+  const valProbs = calibratedProbs(sVal, C, calibration.T, calibration.b);
+  const deployProbs = calibratedProbs(sDeploy, C, calibration.T, calibration.b);
+
+  onProgress?.({ phase: 'estimate', done: 0, total: 1 });
+  let prior: Float64Array;
+  let sourcePrior: Float64Array;
+  let iterations = 0;
+  let converged = true;
+  let intervals: PriorIntervals | undefined;
+  const onResample = (done: number): void => onProgress?.({ phase: 'bootstrap', done, total: resamples });
+
+  if (method === 'bbse') {
+    if (options.deployLabels !== undefined) warnings.push('deployLabels are ignored by BBSE (use an EM method).');
+    const deployPred = argmaxRows(sDeploy, C);
+    const bbse = prepareBbse(argmaxRows(sVal, C), valLabels, C);
+    if (bbse.singular) {
+      warnings.push('The validation confusion matrix is singular; BBSE used a ridge least-squares solve instead.');
+    }
+    const solution = bbse.solve(predictionRates(deployPred, C));
+    if (solution.clipped > 0) {
+      warnings.push(`BBSE gave negative shares for ${solution.clipped} class(es); they were clipped to 0.`);
+    }
+    prior = solution.prior;
+    sourcePrior = bbse.sourcePrior;
+    onProgress?.({ phase: 'estimate', done: 1, total: 1 });
+    if (resamples > 0) {
+      intervals = bootstrapIntervals(n, C, resamples, rng, (w) => bbse.solve(predictionRates(deployPred, C, w)).prior, onResample);
+    }
+  } else {
+    sourcePrior = meanRows(valProbs, C);
+    const emOptions = {
+      maxIterations: options.maxIterations,
+      tolerance: options.tolerance,
+      smoothing: options.smoothing,
+      labels: options.deployLabels,
+    };
+    const em = emPrior(deployProbs, C, sourcePrior, emOptions);
+    ({ prior, iterations, converged } = em);
+    if (!converged) warnings.push(`EM stopped after ${iterations} iterations without reaching the tolerance.`);
+    onProgress?.({ phase: 'estimate', done: 1, total: 1 });
+    if (resamples > 0) {
+      // Warm-started from the point estimate: each resample's fixed point lies close to it.
+      const fromPoint = { ...emOptions, init: em.prior };
+      intervals = bootstrapIntervals(
+        n,
+        C,
+        resamples,
+        rng,
+        (weights) => emPrior(deployProbs, C, sourcePrior, { ...fromPoint, weights }).prior,
+        onResample,
+      );
+    }
+  }
+
+  const shiftCheck = labelShiftCheck(maxRows(valProbs, C), valLabels, maxRows(deployProbs, C), prior, C);
+  if (shiftCheck.violated) {
+    warnings.push(
+      `The label-shift assumption looks violated: the deployment max-probability distribution differs from the ` +
+        `reweighted validation one (KS ${shiftCheck.statistic.toFixed(3)} > ${shiftCheck.threshold.toFixed(3)} at ` +
+        'alpha = 0.01). The images themselves may have changed (new conditions, new classes); treat the estimate with care.',
+    );
+  }
+  return { method, prior, sourcePrior, intervals, iterations, converged, calibration, shiftCheck, warnings };
+}

@@ -1,0 +1,101 @@
+// Public types of the label-shift (deployment prior) estimator.
+
+/**
+ * How the model was trained, which decides how its logits become source posteriors p_s(y|x):
+ * plain cross-entropy logits already are; LADE / Balanced Softmax / logit-adjusted logits are
+ * prior-free and need log p_s added back (REFERENCE.md, "Inference under a target prior").
+ */
+export type LossKind = 'ce' | 'lade' | 'balanced-softmax' | 'logit-adjusted';
+
+/**
+ * em-bcts: Saerens EM on posteriors calibrated by bias-corrected temperature scaling (Alexandari et al. 2020).
+ * em: the same EM on uncalibrated posteriors. bbse: black-box shift estimation (Lipton et al. 2018).
+ */
+export type EstimateMethod = 'em-bcts' | 'em' | 'bbse';
+
+/** Row-major N x C logits. */
+export type LogitArray = Float32Array | Float64Array;
+
+export interface EstimateOptions {
+  /** Held-out labelled validation logits, N x C, drawn from the source (training) distribution. */
+  readonly valLogits: LogitArray;
+  readonly valLabels: Int32Array;
+  /** Unlabelled deployment logits, n x C. */
+  readonly deployLogits: LogitArray;
+  readonly numClasses: number;
+  readonly lossKind: LossKind;
+  /** Training prior p_s (sums to 1); required for every lossKind but 'ce'. */
+  readonly sourcePrior?: ArrayLike<number>;
+  readonly method: EstimateMethod;
+  /** Bootstrap resamples of the deployment set for 95% intervals; 0 or absent: no intervals. */
+  readonly bootstrap?: number;
+  /** Seed of the bootstrap RNG (default 0). */
+  readonly seed?: number;
+  /** Dirichlet pseudo-count added to every class in each EM M-step (default 0). */
+  readonly smoothing?: number;
+  /**
+   * Semi-supervised EM: one entry per deployment row, the known class or -1 where unlabelled.
+   * BBSE ignores it.
+   */
+  readonly deployLabels?: Int32Array;
+  /** Strength of the L2 prior on the calibration biases (default 1, see calibrate.ts). */
+  readonly biasL2?: number;
+  /** EM limits (defaults: 100 iterations, L1 change 1e-6). */
+  readonly maxIterations?: number;
+  readonly tolerance?: number;
+  /** Names used in messages instead of class indices. */
+  readonly classNames?: readonly string[];
+  readonly onProgress?: (progress: EstimateProgress) => void;
+}
+
+export interface EstimateProgress {
+  readonly phase: 'calibrate' | 'estimate' | 'bootstrap';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface Calibration {
+  /** Temperature; 1 when the method does not calibrate. */
+  readonly T: number;
+  /** Per-class bias b; zeros when the method does not calibrate. */
+  readonly b: Float64Array;
+  /** Mean validation NLL of softmax(s/T + b) (without the L2 term). */
+  readonly nll: number;
+  /** Mean validation NLL at T = 1, b = 0, for comparison. */
+  readonly nllUncalibrated: number;
+  readonly iterations: number;
+}
+
+export interface PriorIntervals {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  readonly level: number;
+  readonly resamples: number;
+}
+
+/** Two-sample KS test of the label-shift assumption on the max-probability statistic. */
+export interface ShiftCheck {
+  /** Weighted KS statistic between reweighted validation and deployment max-probabilities. */
+  readonly statistic: number;
+  /** Critical value at alpha = 0.01 with the validation set's effective sample size. */
+  readonly threshold: number;
+  readonly violated: boolean;
+}
+
+export interface EstimateResult {
+  readonly method: EstimateMethod;
+  /** Estimated deployment prior, sums to 1. */
+  readonly prior: Float64Array;
+  /**
+   * The source prior the estimate is relative to: the mean (calibrated) validation prediction for EM,
+   * the validation label frequencies for BBSE.
+   */
+  readonly sourcePrior: Float64Array;
+  readonly intervals?: PriorIntervals;
+  /** EM iterations (0 for BBSE). */
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly calibration: Calibration;
+  readonly shiftCheck: ShiftCheck;
+  readonly warnings: string[];
+}
