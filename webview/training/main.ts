@@ -1,0 +1,133 @@
+// The "LADE Training" panel view: live progress of each run and its per-epoch loss and accuracy curves.
+import '../analyze/styles.css';
+import './styles.css';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import type { TrainingRunView, TrainingViewHostMessage, TrainingViewMessage, TrainingViewState } from '../../src/protocol/trainingView';
+import { formatNumber, h, themeColor } from '../shared/dom';
+import { vscodeApi } from '../shared/vscodeApi';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
+
+const api = vscodeApi<TrainingViewMessage, never>();
+const app = document.getElementById('app') as HTMLElement;
+const charts = new Map<string, Chart<'line'>>();
+
+function duration(sec: number): string {
+  if (!Number.isFinite(sec) || sec < 0) return '—';
+  const m = Math.floor(sec / 60);
+  return m > 0 ? `${m} min ${Math.round(sec % 60)} s` : `${Math.round(sec)} s`;
+}
+
+function progressLine(run: TrainingRunView): HTMLElement | null {
+  const p = run.progress;
+  if (run.status !== 'running' || !p) return null;
+  const fraction = p.steps > 0 ? p.step / p.steps : 0;
+  return h(
+    'div',
+    { class: 'progress', 'data-testid': 'progress' },
+    h('progress', { max: 1, value: fraction.toFixed(4), 'aria-label': `${p.phase} progress` }),
+    h(
+      'span',
+      {},
+      `${p.phase} · epoch ${p.epoch}/${p.epochs} · step ${p.step}/${p.steps} · loss ${formatNumber(p.loss.total, 4)} · ` +
+        `acc ${(p.accuracy * 100).toFixed(1)}% · ${formatNumber(p.imagesPerSec, 0)} img/s · ETA ${duration(p.etaSec)}`,
+    ),
+  );
+}
+
+function runCard(run: TrainingRunView): HTMLElement {
+  const actions: HTMLElement[] = [];
+  if (run.status === 'running') {
+    const cancel = h('button', { type: 'button' }, 'Cancel');
+    cancel.addEventListener('click', () => api.postMessage({ type: 'cancel', name: run.name }));
+    actions.push(cancel);
+  } else if (run.status === 'completed' || run.status === 'cancelled') {
+    const open = h('button', { type: 'button' }, 'Open results');
+    open.addEventListener('click', () => api.postMessage({ type: 'openResults', name: run.name }));
+    actions.push(open);
+  }
+  const canvas = h('canvas', { role: 'img', 'aria-label': `${run.name}: loss and accuracy per epoch` });
+  const card = h(
+    'section',
+    { class: 'run', 'data-run': run.name, 'data-status': run.status },
+    h('h2', {}, `${run.name} `, h('span', { class: `status status-${run.status}` }, run.status)),
+    h('p', { class: 'root' }, `loss ${run.loss}`, run.backend ? ` · backend ${run.backend.name} (${run.backend.reason})` : ''),
+    progressLine(run) ?? '',
+    run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : '',
+    h('div', { class: 'toolbar' }, ...actions),
+    run.history.length ? h('div', { class: 'chart-box small' }, canvas) : '',
+    run.history.length ? historyTable(run) : '',
+  );
+  if (run.history.length) queueMicrotask(() => drawCurves(run, canvas));
+  return card;
+}
+
+function historyTable(run: TrainingRunView): HTMLElement {
+  return h(
+    'table',
+    { class: 'history', 'data-testid': 'history' },
+    h('thead', {}, h('tr', {}, ...['epoch', 'loss', 'train acc', 'val acc', 'img/s', 's'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      ...run.history.map((e) =>
+        h(
+          'tr',
+          { 'data-epoch': e.epoch },
+          h('td', { class: 'num' }, e.epoch),
+          h('td', { class: 'num' }, formatNumber(e.loss, 4)),
+          h('td', { class: 'num' }, `${(e.trainAccuracy * 100).toFixed(1)}%`),
+          h('td', { class: 'num' }, e.valAccuracy === null ? '—' : `${(e.valAccuracy * 100).toFixed(1)}%`),
+          h('td', { class: 'num' }, formatNumber(e.imagesPerSec, 0)),
+          h('td', { class: 'num' }, formatNumber(e.seconds, 1)),
+        ),
+      ),
+    ),
+  );
+}
+
+function drawCurves(run: TrainingRunView, canvas: HTMLCanvasElement): void {
+  charts.get(run.name)?.destroy();
+  const fg = themeColor('--vscode-foreground', '#cccccc');
+  const chart = new Chart(canvas, {
+    type: 'line',
+    data: {
+      labels: run.history.map((e) => String(e.epoch)),
+      datasets: [
+        { label: 'loss', data: run.history.map((e) => e.loss), borderColor: themeColor('--vscode-charts-red', '#f14c4c'), yAxisID: 'loss' },
+        { label: 'train acc', data: run.history.map((e) => e.trainAccuracy), borderColor: themeColor('--vscode-charts-blue', '#3794ff'), yAxisID: 'acc' },
+        { label: 'val acc', data: run.history.map((e) => e.valAccuracy), borderColor: themeColor('--vscode-charts-green', '#89d185'), yAxisID: 'acc' },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        loss: { position: 'left', ticks: { color: fg } },
+        acc: { position: 'right', min: 0, max: 1, ticks: { color: fg }, grid: { display: false } },
+        x: { ticks: { color: fg }, title: { display: true, text: 'epoch', color: fg } },
+      },
+      plugins: { legend: { labels: { color: fg } } },
+    },
+  });
+  charts.set(run.name, chart);
+}
+
+function render(state: TrainingViewState): void {
+  for (const c of charts.values()) c.destroy();
+  charts.clear();
+  if (state.runs.length === 0) {
+    app.replaceChildren(h('p', { class: 'status', 'data-testid': 'empty' }, 'No training run yet. Run "LADE: Train with LADE" on a labelled image folder.'));
+    return;
+  }
+  app.replaceChildren(...state.runs.map(runCard));
+}
+
+window.addEventListener('message', (event: MessageEvent<TrainingViewHostMessage>) => {
+  const m = event.data;
+  if (typeof m !== 'object' || m === null || m.type !== 'setState') return;
+  render(m.state);
+});
+
+render({ runs: [] });
+api.postMessage({ type: 'ready' });
