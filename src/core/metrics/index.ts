@@ -1,0 +1,12 @@
+// Metrics from cached logits (typed arrays, browser-safe: no node imports, no TF.js).
+export { evaluateLogits, type EvaluateLogitsInput } from './evaluate';
+export { ECE_BINS, WhatIfEvaluator, type EvaluateOptions, type LogitSet, type WhatIfOptions } from './whatif';
+export { firstImagesMask, shiftSweep, subsetProtocol, type ShiftSweepRow, type Subset, type SubsetSpec } from './subset';
+export { shotGroup, type ShotGroup } from './summarize';
+export {
+  DEFAULT_SHOT_THRESHOLDS,
+  type EvalMetrics,
+  type ReliabilityBin,
+  type ShotMeans,
+  type ShotThresholds,
+} from './types';
