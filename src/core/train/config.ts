@@ -1,0 +1,50 @@
+// Completes a partial training configuration with the defaults and rejects values that cannot work,
+// naming the field.
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../protocol/training';
+
+export type TrainConfigInput = Partial<TrainConfig> & Pick<TrainConfig, 'dataDir' | 'outDir'>;
+
+const CHOICES: Partial<Record<keyof TrainConfig, readonly unknown[]>> = {
+  loss: ['lade', 'ce', 'bs'],
+  model: ['cnn', 'resnet20'],
+  optimizer: ['sgd', 'adam'],
+  schedule: ['cosine', 'step'],
+  channels: ['auto', 1, 3],
+  backend: ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'],
+};
+
+function check(ok: boolean, field: string, value: unknown, rule: string): void {
+  if (!ok) throw new Error(`Invalid training setting ${field} = ${JSON.stringify(value)}: ${rule}.`);
+}
+
+export function resolveConfig(input: TrainConfigInput): TrainConfig {
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const c: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...defined } as TrainConfig;
+  for (const [field, allowed] of Object.entries(CHOICES)) {
+    const v = c[field as keyof TrainConfig];
+    check(allowed.includes(v), field, v, `use one of ${allowed.join(', ')}`);
+  }
+  const int = (field: keyof TrainConfig, min: number, max = Infinity): void => {
+    const v = c[field];
+    check(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max, field, v, `an integer from ${min} to ${max}`);
+  };
+  const num = (field: keyof TrainConfig, min: number, max: number): void => {
+    const v = c[field];
+    check(typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max, field, v, `a number from ${min} to ${max}`);
+  };
+  int('epochs', 1, 100_000);
+  int('batchSize', 1, 65_536);
+  int('size', 8, 1024);
+  int('width', 1, 1024);
+  int('seed', 0, 2 ** 32 - 1);
+  num('lr', Number.MIN_VALUE, 100);
+  num('momentum', 0, 0.9999);
+  num('weightDecay', 0, 1);
+  num('warmupEpochs', 0, 100_000);
+  num('alpha', 0, 100);
+  num('lambda', 0, 100);
+  num('valFraction', 0, 0.5);
+  check(typeof c.dataDir === 'string' && c.dataDir.length > 0, 'dataDir', c.dataDir, 'a dataset folder');
+  check(typeof c.outDir === 'string' && c.outDir.length > 0, 'outDir', c.outDir, 'a run folder');
+  return c;
+}

@@ -1,0 +1,340 @@
+// One training run, in process: scan the folder, decode into the pixel cache, train with checkpoints
+// every epoch, then save the model, the evaluation logits and run.json. Cancel (AbortSignal) stops at the
+// next step boundary with a resumable checkpoint; `resume` continues from it with the same shuffles and
+// augmentations the uninterrupted run would have drawn.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fusedLadeLoss, ladeCrossEntropy, softmaxCrossEntropy } from '../losses';
+import { initBackend } from '../tf/backend';
+import type { EpochRecord, LogLevel, Phase, RunRecord, TrainConfig, TrainProgress } from '../../protocol/training';
+import { writeFileAtomic } from './atomicWrite';
+import { fillBatch, NORMALISATION, type BatchShape } from './batches';
+import { readCheckpoint, writeCheckpoint, type CheckpointState, type TensorEntry } from './checkpoint';
+import { resolveConfig, type TrainConfigInput } from './config';
+import { accuracyOf, computeLogits, writeEvalFiles } from './evaluate';
+import { decodeImage, isGray } from './images';
+import { loadModel, saveModel } from './modelFiles';
+import { buildModel, withNewHead } from './models';
+import { learningRate, Optimizer } from './optimizer';
+import { buildPixelCache, openPixelCache, type PixelSource } from './pixelCache';
+import { Rng } from './rng';
+import { classCounts, holdOutValidation, listImageFolder, type Sample } from './samples';
+
+export interface TrainHooks {
+  readonly onProgress?: (p: TrainProgress) => void;
+  readonly onLog?: (level: LogLevel, message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Progress is reported at most this often (plus at phase and epoch ends). */
+const PROGRESS_INTERVAL_MS = 250;
+
+interface SplitData {
+  readonly name: string;
+  readonly source: PixelSource;
+  readonly labels: Int32Array;
+}
+
+function detectChannels(samples: readonly Sample[]): 1 | 3 {
+  const probe = samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 16)) === 0).slice(0, 16);
+  return probe.every((s) => isGray(decodeImage(readFileSync(s.path), s.path))) ? 1 : 3;
+}
+
+function lossFunction(config: TrainConfig, sourcePrior: readonly number[]): (z: tf.Tensor2D, y: tf.Tensor1D) => tf.Scalar {
+  switch (config.loss) {
+    case 'lade':
+      return (z, y) => fusedLadeLoss(z, y, sourcePrior, { alpha: config.alpha, lambda: config.lambda });
+    case 'bs':
+      return (z, y) => ladeCrossEntropy(z, y, sourcePrior);
+    case 'ce':
+      return (z, y) => softmaxCrossEntropy(z, y);
+  }
+}
+
+function yieldToEvents(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}): Promise<RunRecord> {
+  const config = resolveConfig(input);
+  const startedAt = new Date().toISOString();
+  const log = (level: LogLevel, message: string): void => hooks.onLog?.(level, message);
+  const runDir = path.resolve(config.outDir);
+  mkdirSync(runDir, { recursive: true });
+
+  const backend = await initBackend(config.backend);
+  log('info', `backend ${backend.name}: ${backend.reason}`);
+  let lastEmit = 0;
+  const emit = (p: Omit<TrainProgress, 'backend' | 'epochs'>, force = false): void => {
+    const now = Date.now();
+    if (!force && now - lastEmit < PROGRESS_INTERVAL_MS) return;
+    lastEmit = now;
+    hooks.onProgress?.({ ...p, epochs: config.epochs, backend: backend.name });
+  };
+  const phase = (name: Phase, step: number, steps: number, force = false): void =>
+    emit({ phase: name, epoch: 0, step, steps, loss: { total: 0 }, accuracy: 0, lr: 0, imagesPerSec: 0, etaSec: 0 }, force);
+
+  // Scan.
+  let t0 = Date.now();
+  phase('scan', 0, 1, true);
+  const listing = listImageFolder(config.dataDir);
+  const numClasses = listing.classes.length;
+  let train = [...(listing.splits.get('train') ?? [])];
+  const splits = new Map<string, readonly Sample[]>(listing.splits);
+  if (!splits.has('val') && config.valFraction > 0) {
+    const held = holdOutValidation(train, numClasses, config.valFraction, config.seed);
+    train = held.train;
+    splits.set('val', held.val);
+    log('info', `no val/ split: held out ${held.val.length} training images (stratified, ${config.valFraction * 100}%)`);
+  }
+  const trainCounts = classCounts(train, numClasses);
+  const sourcePrior = trainCounts.map((n) => n / train.length);
+  const channels = config.channels === 'auto' ? detectChannels(train) : config.channels;
+  const shape: BatchShape = { size: config.size, channels };
+  const scanMs = Date.now() - t0;
+
+  // Decode into the pixel cache.
+  t0 = Date.now();
+  const evalNames = ['val', 'test'].filter((s) => (splits.get(s) ?? []).length > 0);
+  const toDecode: [string, readonly Sample[]][] = [['train', train], ...evalNames.map((s): [string, readonly Sample[]] => [s, splits.get(s)!])];
+  const total = toDecode.reduce((n, [, s]) => n + s.length, 0);
+  let decodedBefore = 0;
+  const data = new Map<string, SplitData>();
+  for (const [name, samples] of toDecode) {
+    const file = await buildPixelCache(path.join(runDir, 'cache'), name, samples, {
+      size: config.size,
+      channels,
+      signal: hooks.signal,
+      onProgress: (done) => phase('decode', decodedBefore + done, total),
+    });
+    decodedBefore += samples.length;
+    data.set(name, { name, source: openPixelCache(file, config.size * config.size * channels), labels: Int32Array.from(samples, (s) => s.label) });
+  }
+  phase('decode', total, total, true);
+  const decodeMs = Date.now() - t0;
+
+  const rng = new Rng(config.seed);
+  let model: tf.LayersModel;
+  if (config.finetune) {
+    const base = await loadModel(config.finetune.modelJson);
+    model = withNewHead(base, numClasses, rng, config.finetune.freezeBackbone);
+  } else {
+    model = buildModel({ kind: config.model, size: config.size, channels, numClasses, width: config.width }, rng);
+  }
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new Optimizer(vars, { kind: config.optimizer, momentum: config.momentum, weightDecay: config.weightDecay });
+  const lossFn = lossFunction(config, sourcePrior);
+  const fingerprint = JSON.stringify({
+    model: config.finetune ? config.finetune.modelJson : config.model,
+    width: config.width,
+    size: config.size,
+    channels,
+    classes: listing.classes,
+    trainCounts,
+    loss: config.loss,
+    optimizer: config.optimizer,
+  });
+
+  const trainData = data.get('train')!;
+  const n = trainData.labels.length;
+  const batch = Math.min(config.batchSize, n);
+  const stepsPerEpoch = Math.max(1, Math.floor(n / batch));
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const schedule = {
+    kind: config.schedule,
+    peak: config.lr,
+    warmupSteps: Math.round(config.warmupEpochs * stepsPerEpoch),
+    totalSteps,
+  };
+
+  let startEpoch = 0;
+  let startStep = 0;
+  let globalStep = 0;
+  let epochRngState = rng.getState();
+  const history: EpochRecord[] = [];
+  let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  let resumeRngState: number | undefined;
+  if (config.resume) {
+    const ckpt = readCheckpoint(runDir);
+    if (!ckpt) throw new Error(`Cannot resume: no checkpoint.bin in '${runDir}'.`);
+    if (ckpt.fingerprint !== fingerprint) {
+      throw new Error(`Cannot resume from '${runDir}': its checkpoint was made with a different model, loss, input or dataset.`);
+    }
+    const current = model.getWeights();
+    if (current.length !== ckpt.weights.length) throw new Error(`Checkpoint in '${runDir}' does not fit the model.`);
+    const restored = ckpt.weights.map((w) => tf.tensor(w.values, w.shape));
+    model.setWeights(restored);
+    tf.dispose(restored);
+    optimizer.setState({ step: ckpt.optimizerStep, slots: ckpt.slots.map((s) => ({ ...s })) });
+    startEpoch = ckpt.epoch;
+    startStep = ckpt.stepInEpoch;
+    globalStep = ckpt.globalStep;
+    epochRngState = ckpt.epochRngState;
+    resumeRngState = ckpt.rngState;
+    history.push(...ckpt.history);
+    partial = { ...ckpt.partial };
+    log('info', `resumed at epoch ${startEpoch + 1}, step ${startStep} of ${stepsPerEpoch}`);
+  }
+
+  const saveCheckpoint = async (epoch: number, stepInEpoch: number): Promise<void> => {
+    const weights: TensorEntry[] = [];
+    const values = model.getWeights();
+    for (let i = 0; i < values.length; i++) {
+      weights.push({ key: String(i), shape: values[i].shape, values: (await values[i].data()) as Float32Array });
+    }
+    const opt = await optimizer.getState();
+    const state: CheckpointState = {
+      epoch,
+      stepInEpoch,
+      globalStep,
+      epochRngState,
+      rngState: rng.getState(),
+      optimizerStep: opt.step,
+      history,
+      partial,
+      fingerprint,
+      weights,
+      slots: opt.slots,
+    };
+    writeCheckpoint(runDir, state);
+  };
+
+  const x = new Float32Array(batch * trainData.source.sampleBytes);
+  const y = new Int32Array(batch);
+  const trainStart = Date.now();
+  let cancelled = false;
+  for (let epoch = startEpoch; epoch < config.epochs && !cancelled; epoch++) {
+    rng.setState(epochRngState);
+    const order = rng.permutation(n);
+    // After a mid-epoch resume the augmentation stream continues where the checkpoint left it.
+    if (epoch === startEpoch && startStep > 0 && resumeRngState !== undefined) rng.setState(resumeRngState);
+    const epochStart = Date.now() - partial.seconds * 1000;
+    let sessionEpochStart = Date.now();
+    let sessionImages = 0;
+    let lr = 0;
+    for (let step = epoch === startEpoch ? startStep : 0; step < stepsPerEpoch; step++) {
+      fillBatch(trainData.source, trainData.labels, order.subarray(step * batch, (step + 1) * batch), shape, x, y, config.augment ? rng : undefined);
+      lr = learningRate(globalStep, schedule);
+      let lossValue = NaN;
+      let correct = 0;
+      tf.tidy(() => {
+        const xs = tf.tensor4d(x, [batch, config.size, config.size, channels]);
+        const ys = tf.tensor1d(y, 'int32');
+        let hits: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+          return lossFn(logits, ys);
+        }, vars);
+        optimizer.step(grads, lr);
+        lossValue = value.dataSync()[0];
+        correct = hits!.dataSync()[0];
+        hits!.dispose();
+      });
+      if (!Number.isFinite(lossValue)) {
+        throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
+      }
+      globalStep++;
+      sessionImages += batch;
+      partial = {
+        lossSum: partial.lossSum + lossValue * batch,
+        correct: partial.correct + correct,
+        seen: partial.seen + batch,
+        seconds: (Date.now() - epochStart) / 1000,
+      };
+      const rate = sessionImages / Math.max(1e-3, (Date.now() - sessionEpochStart) / 1000);
+      const stepsLeft = totalSteps - globalStep;
+      emit(
+        {
+          phase: 'train',
+          epoch: epoch + 1,
+          step: step + 1,
+          steps: stepsPerEpoch,
+          loss: { total: partial.lossSum / partial.seen },
+          accuracy: partial.correct / partial.seen,
+          lr,
+          imagesPerSec: rate,
+          etaSec: (stepsLeft * batch) / rate,
+        },
+        step + 1 === stepsPerEpoch,
+      );
+      await yieldToEvents();
+      if (hooks.signal?.aborted && step + 1 < stepsPerEpoch) {
+        await saveCheckpoint(epoch, step + 1);
+        log('info', `cancelled at epoch ${epoch + 1}, step ${step + 1}: checkpoint saved, continue with --resume`);
+        cancelled = true;
+        break;
+      }
+    }
+    if (cancelled) break;
+    const val = data.get('val');
+    let valAccuracy: number | null = null;
+    if (val) valAccuracy = accuracyOf(await computeLogits(model, val.source, val.labels, shape), val.labels, numClasses);
+    const seconds = (Date.now() - epochStart) / 1000;
+    history.push({
+      epoch: epoch + 1,
+      loss: partial.lossSum / partial.seen,
+      trainAccuracy: partial.correct / partial.seen,
+      valAccuracy,
+      lr,
+      seconds,
+      imagesPerSec: partial.seen / seconds,
+    });
+    partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+    epochRngState = rng.getState();
+    await saveCheckpoint(epoch + 1, 0);
+    const last = history[history.length - 1];
+    log(
+      'info',
+      `epoch ${epoch + 1}/${config.epochs}: loss ${last.loss.toFixed(4)}, train acc ${(100 * last.trainAccuracy).toFixed(1)}%` +
+        (valAccuracy === null ? '' : `, val acc ${(100 * valAccuracy).toFixed(1)}%`) +
+        `, ${last.imagesPerSec.toFixed(0)} img/s`,
+    );
+    sessionEpochStart = Date.now();
+    if (hooks.signal?.aborted && epoch + 1 < config.epochs) {
+      log('info', `cancelled after epoch ${epoch + 1}: checkpoint saved, continue with --resume`);
+      cancelled = true;
+    }
+  }
+  const trainMs = Date.now() - trainStart;
+
+  // Evaluate and save.
+  t0 = Date.now();
+  const finalAccuracy: Record<string, number> = {};
+  const evalSplits: { name: string; count: number }[] = [];
+  if (!cancelled) {
+    await saveModel(model, path.join(runDir, 'model'));
+    for (const name of evalNames) {
+      const split = data.get(name)!;
+      const logits = await computeLogits(model, split.source, split.labels, shape, (d, t) => phase('evaluate', d, t));
+      writeEvalFiles(runDir, name, logits, split.labels);
+      finalAccuracy[name] = 100 * accuracyOf(logits, split.labels, numClasses);
+      evalSplits.push({ name, count: split.labels.length });
+    }
+  }
+  const evalMs = Date.now() - t0;
+  for (const d of data.values()) d.source.close();
+  optimizer.dispose();
+  model.dispose();
+
+  const record: RunRecord = {
+    version: 1,
+    name: path.basename(runDir),
+    status: cancelled ? 'cancelled' : 'completed',
+    config,
+    classes: listing.classes,
+    trainCounts,
+    sourcePrior,
+    backend,
+    input: { size: config.size, channels, mean: NORMALISATION.mean, std: NORMALISATION.std },
+    timings: { scanMs, decodeMs, trainMs, evalMs },
+    history,
+    evalSplits,
+    finalAccuracy,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+  writeFileAtomic(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2));
+  return record;
+}
