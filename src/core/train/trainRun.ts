@@ -27,9 +27,6 @@ export interface TrainHooks {
   readonly signal?: AbortSignal;
 }
 
-/** Progress is reported at most this often (plus at phase and epoch ends). */
-const PROGRESS_INTERVAL_MS = 250;
-
 interface SplitData {
   readonly name: string;
   readonly source: PixelSource;
@@ -65,19 +62,16 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
 
   const backend = await initBackend(config.backend);
   log('info', `backend ${backend.name}: ${backend.reason}`);
-  let lastEmit = 0;
-  const emit = (p: Omit<TrainProgress, 'backend' | 'epochs'>, force = false): void => {
-    const now = Date.now();
-    if (!force && now - lastEmit < PROGRESS_INTERVAL_MS) return;
-    lastEmit = now;
+  // Reported once per step, per 256 decoded images and per evaluated batch: few enough for a worker channel.
+  const emit = (p: Omit<TrainProgress, 'backend' | 'epochs'>): void => {
     hooks.onProgress?.({ ...p, epochs: config.epochs, backend: backend.name });
   };
-  const phase = (name: Phase, step: number, steps: number, force = false): void =>
-    emit({ phase: name, epoch: 0, step, steps, loss: { total: 0 }, accuracy: 0, lr: 0, imagesPerSec: 0, etaSec: 0 }, force);
+  const phase = (name: Phase, step: number, steps: number): void =>
+    emit({ phase: name, epoch: 0, step, steps, loss: { total: 0 }, accuracy: 0, lr: 0, imagesPerSec: 0, etaSec: 0 });
 
   // Scan.
   let t0 = Date.now();
-  phase('scan', 0, 1, true);
+  phase('scan', 0, 1);
   const listing = listImageFolder(config.dataDir);
   const numClasses = listing.classes.length;
   let train = [...(listing.splits.get('train') ?? [])];
@@ -111,7 +105,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     decodedBefore += samples.length;
     data.set(name, { name, source: openPixelCache(file, config.size * config.size * channels), labels: Int32Array.from(samples, (s) => s.label) });
   }
-  phase('decode', total, total, true);
+  phase('decode', total, total);
   const decodeMs = Date.now() - t0;
 
   const rng = new Rng(config.seed);
@@ -256,9 +250,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
           lr,
           imagesPerSec: rate,
           etaSec: (stepsLeft * batch) / rate,
-        },
-        step + 1 === stepsPerEpoch,
-      );
+        });
       await yieldToEvents();
       if (hooks.signal?.aborted && step + 1 < stepsPerEpoch) {
         await saveCheckpoint(epoch, step + 1);
