@@ -30,6 +30,8 @@ export type WarningKind =
   | 'corrupt-image'
   | 'extension-mismatch'
   | 'duplicate'
+  | 'missing-file'
+  | 'unlabelled-files'
   | 'skipped-line';
 
 export interface ScanWarning {
@@ -69,5 +71,36 @@ export interface AnalyzeResult {
   readonly shots: { readonly many: readonly string[]; readonly medium: readonly string[]; readonly few: readonly string[] };
   readonly splits: readonly SplitStat[];
   readonly warnings: readonly ScanWarning[];
+  /** Present only when the deep check (--validate) ran. */
+  readonly validation?: ValidationSummary;
   readonly durationMs: number;
+}
+
+export interface ValidationSummary {
+  /** 'sharp' when sharp parsed every header; 'signature' when sharp is not installed (magic bytes and trailers only). */
+  readonly decoder: 'sharp' | 'signature';
+  readonly checked: number;
+  readonly corrupt: number;
+  readonly extensionMismatches: number;
+  /** Files whose exact content already appeared under another path. */
+  readonly duplicates: number;
+  readonly missing: number;
+}
+
+/** Reported while a scan runs: files found so far (scan) or files read so far out of `total` (validate). */
+export interface ScanProgress {
+  readonly phase: 'scan' | 'validate';
+  readonly filesSeen: number;
+  readonly total?: number;
+}
+
+/** One labelled image, as the trainer reads it. */
+export interface Sample {
+  /** Absolute path of the image file. */
+  readonly path: string;
+  /** Index into AnalyzeResult.classes. */
+  readonly classIndex: number;
+  readonly className: string;
+  /** The split the file belongs to, or null when the dataset has no splits. */
+  readonly split: string | null;
 }
