@@ -1,0 +1,35 @@
+// Worker-thread entry (bundled to dist/train.worker.js): runs one training run off the host thread and
+// reports through the typed messages of src/protocol/training.ts.
+import { parentPort } from 'node:worker_threads';
+import { isHostToWorker, type WorkerToHost } from '../../protocol/training';
+import { trainRun } from './trainRun';
+
+const port = parentPort;
+if (!port) throw new Error('train.worker must run as a worker thread.');
+const post = (msg: WorkerToHost): void => port.postMessage(msg);
+let controller: AbortController | undefined;
+
+port.on('message', (msg: unknown) => {
+  if (!isHostToWorker(msg)) {
+    post({ type: 'log', level: 'warn', message: `ignored an unknown message: ${JSON.stringify(msg)}` });
+    return;
+  }
+  if (msg.type === 'cancel') {
+    controller?.abort();
+    return;
+  }
+  if (controller) {
+    post({ type: 'error', message: 'This worker is already training; start another worker for another run.' });
+    return;
+  }
+  const run = new AbortController();
+  controller = run;
+  trainRun(msg.config, {
+    signal: run.signal,
+    onProgress: (progress) => post({ type: 'progress', progress }),
+    onLog: (level, message) => post({ type: 'log', level, message }),
+  }).then(
+    (record) => post({ type: 'result', record }),
+    (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+  );
+});

@@ -1,0 +1,93 @@
+// Host side of the training worker: starts dist/train.worker.js, forwards progress and logs, cancels, and
+// turns a crash or kill of the worker into a clear error that points at the intact last checkpoint.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  isWorkerToHost,
+  type HostToWorker,
+  type LogLevel,
+  type RunRecord,
+  type TrainProgress,
+} from '../../protocol/training';
+import { checkpointPath } from './checkpoint';
+import { resolveConfig, type TrainConfigInput } from './config';
+
+export interface TrainingHandle {
+  /** Resolves with the run record (status 'cancelled' after cancel()); rejects on a training error or crash. */
+  readonly result: Promise<RunRecord>;
+  onProgress(listener: (p: TrainProgress) => void): void;
+  onLog(listener: (level: LogLevel, message: string) => void): void;
+  /** Stops at the next step boundary, keeping a resumable checkpoint. */
+  cancel(): void;
+  /** Kills the worker at once; the last completed checkpoint stays intact. */
+  terminate(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** The bundled worker script; default: train.worker.js next to this bundle (dist/). */
+  readonly workerPath?: string;
+}
+
+function defaultWorkerPath(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  return path.join(here, 'train.worker.js');
+}
+
+function crashMessage(what: string, outDir: string): string {
+  const ckpt = checkpointPath(path.resolve(outDir));
+  const tail = existsSync(ckpt)
+    ? `The last checkpoint (${ckpt}) is intact: run again with --resume to continue.`
+    : 'No checkpoint had been written yet.';
+  return `The training worker ${what}. ${tail}`;
+}
+
+export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions = {}): TrainingHandle {
+  const config = resolveConfig(input);
+  const workerPath = opts.workerPath ?? defaultWorkerPath();
+  if (!existsSync(workerPath)) throw new Error(`Training worker script not found at '${workerPath}' (run npm run build).`);
+  const worker = new Worker(workerPath);
+  const progressListeners: ((p: TrainProgress) => void)[] = [];
+  const logListeners: ((level: LogLevel, message: string) => void)[] = [];
+  let settled = false;
+
+  const result = new Promise<RunRecord>((resolve, reject) => {
+    const finish = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.on('message', (msg: unknown) => {
+      if (!isWorkerToHost(msg)) return;
+      switch (msg.type) {
+        case 'progress':
+          for (const l of progressListeners) l(msg.progress);
+          break;
+        case 'log':
+          for (const l of logListeners) l(msg.level, msg.message);
+          break;
+        case 'result':
+          finish(() => resolve(msg.record));
+          break;
+        case 'error':
+          finish(() => reject(new Error(msg.message)));
+          break;
+      }
+    });
+    worker.on('error', (e) => finish(() => reject(new Error(crashMessage(`crashed (${e.message})`, config.outDir)))));
+    worker.on('exit', (code) => finish(() => reject(new Error(crashMessage(`stopped unexpectedly (exit code ${code})`, config.outDir)))));
+  });
+
+  const send = (msg: HostToWorker): void => worker.postMessage(msg);
+  send({ type: 'start', config });
+  return {
+    result,
+    onProgress: (l) => progressListeners.push(l),
+    onLog: (l) => logListeners.push(l),
+    cancel: () => send({ type: 'cancel' }),
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The worker wrapper: a run off the main thread with typed progress, cancel, and clear errors when the
+// worker dies.
+import * as esbuild from 'esbuild';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../../../src/core/train/checkpoint';
+import { startTrainingWorker } from '../../../../src/core/train/trainingWorker';
+import type { TrainProgress } from '../../../../src/protocol/training';
+import { makeTinyDataset, type TinyDataset } from './fixtures';
+
+const tmp = (p: string): string => mkdtempSync(path.join(os.tmpdir(), p));
+const base = { epochs: 3, batchSize: 8, size: 8, lr: 0.05, backend: 'wasm' as const };
+
+describe('startTrainingWorker', () => {
+  let workerPath: string;
+  let ds: TinyDataset;
+  beforeAll(async () => {
+    workerPath = path.join(tmp('lade-worker-'), 'train.worker.js');
+    await esbuild.build({
+      entryPoints: ['src/core/train/train.worker.ts'],
+      outfile: workerPath,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'error',
+      external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'sharp'],
+    });
+    ds = makeTinyDataset();
+  });
+
+  it('trains in a worker thread and reports typed progress and the run record', async () => {
+    const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir: tmp('lade-run-') }, { workerPath });
+    const seen: TrainProgress[] = [];
+    const logs: string[] = [];
+    handle.onProgress((p) => seen.push(p));
+    handle.onLog((_, m) => logs.push(m));
+    const record = await handle.result;
+    expect(record.status).toBe('completed');
+    expect(record.history).toHaveLength(3);
+    const phases = new Set(seen.map((p) => p.phase));
+    expect([...phases]).toEqual(expect.arrayContaining(['scan', 'decode', 'train', 'evaluate']));
+    const last = seen.filter((p) => p.phase === 'train').at(-1)!;
+    expect(last).toMatchObject({ epoch: 3, epochs: 3, backend: 'wasm' });
+    expect(last.imagesPerSec).toBeGreaterThan(0);
+    expect(logs.some((m) => m.startsWith('backend wasm'))).toBe(true);
+  });
+
+  it('cancel stops with a resumable checkpoint', async () => {
+    const outDir = tmp('lade-run-');
+    const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir }, { workerPath });
+    handle.onProgress((p) => {
+      if (p.phase === 'train' && p.epoch === 2) handle.cancel();
+    });
+    const record = await handle.result;
+    expect(record.status).toBe('cancelled');
+    expect(readCheckpoint(outDir)?.epoch).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a killed worker rejects with an error that points at the intact checkpoint', async () => {
+    const outDir = tmp('lade-run-');
+    const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir }, { workerPath });
+    handle.onProgress((p) => {
+      if (p.phase === 'train' && p.epoch === 2) void handle.terminate();
+    });
+    await expect(handle.result).rejects.toThrow(/stopped unexpectedly.*checkpoint.*intact.*--resume/);
+    expect(readCheckpoint(outDir)?.epoch).toBe(1);
+  });
+
+  it('a worker that crashes on start says so', async () => {
+    const broken = path.join(tmp('lade-worker-'), 'broken.js');
+    writeFileSync(broken, 'throw new Error("boom");');
+    const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir: tmp('lade-run-') }, { workerPath: broken });
+    await expect(handle.result).rejects.toThrow(/crashed \(boom\).*No checkpoint/);
+  });
+
+  it('training errors come back as rejections with the message', async () => {
+    const handle = startTrainingWorker({ ...base, dataDir: '/nonexistent/data', outDir: tmp('lade-run-') }, { workerPath });
+    await expect(handle.result).rejects.toThrow(/'\/nonexistent\/data' does not exist/);
+  });
+});
