@@ -32,6 +32,8 @@ const nodeCommon = {
   target: 'node20',
   // Optional native engines are loaded only when present (never bundled, never required).
   external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
+  // fdir's ESM build calls createRequire(import.meta.url), which is undefined in a cjs bundle: use its cjs build.
+  alias: { fdir: './node_modules/fdir/dist/index.cjs' },
 };
 
 const workerEntries = Object.fromEntries(

@@ -1,0 +1,13 @@
+// The subcommands of `lade`. Each lives in its own module, loaded only when run; adding one is one line.
+import type { CommandModule } from './command';
+
+export interface CommandEntry {
+  readonly name: string;
+  /** One line for `lade --help`. */
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'analyze', summary: 'Count images per class and describe the label distribution of a dataset', load: () => import('./analyze') },
+];

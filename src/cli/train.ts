@@ -1,0 +1,140 @@
+// `lade train <dir>`: train a model on an image-folder dataset into a run folder, printing progress and a
+// summary. Ctrl-C once stops at the next step with a resumable checkpoint; twice quits at once.
+import path from 'node:path';
+import { trainRun } from '../core/train';
+import type { TrainConfigInput } from '../core/train';
+import type { TrainProgress } from '../protocol/training';
+import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
+
+export const usage = `Usage: lade train <dir> [options]
+
+Trains an image classifier on <dir> (class folders, or train/ [val/ test/] folders of class folders) and
+writes the run folder: run.json, model/ (TF.js layers model), logits-<split>.bin and labels-<split>.bin for
+evaluation, checkpoint.bin (every epoch; resumable). Without val/, 10% of each class is held out.
+
+Options:
+  --out DIR          run folder (default .lade/runs/<loss>-<model>-<time>)
+  --loss L           lade (default), ce, or bs (Balanced Softmax)
+  --model M          cnn (default) or resnet20
+  --width N          ResNet base width (default 16)
+  --epochs N         (default 10)
+  --batch N          batch size (default 128)
+  --optimizer O      sgd (default, momentum 0.9) or adam
+  --lr X             peak learning rate (default 0.05)
+  --weight-decay X   L2 on kernels (default 5e-4)
+  --schedule S       cosine (default) or step, after --warmup epochs (default 1)
+  --warmup N         warm-up epochs
+  --size N           input side in pixels (default 32)
+  --no-augment       no random crop / flip
+  --seed N           (default 0)
+  --alpha A          LADE regularizer weight (default 0.1)
+  --lambda L         LADE B^2 weight (default 0.01)
+  --backend B        auto (default), wasm, cpu, webgpu or tensorflow
+  --finetune FILE    start from a TF.js layers model.json with a new head
+  --freeze           with --finetune: train only the new head
+  --resume           continue from the run folder's checkpoint
+  -h, --help         show this help
+`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  loss: { type: 'string' },
+  model: { type: 'string' },
+  width: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  schedule: { type: 'string' },
+  warmup: { type: 'string' },
+  size: { type: 'string' },
+  'no-augment': { type: 'boolean' },
+  seed: { type: 'string' },
+  alpha: { type: 'string' },
+  lambda: { type: 'string' },
+  backend: { type: 'string' },
+  finetune: { type: 'string' },
+  freeze: { type: 'boolean' },
+  resume: { type: 'boolean' },
+} as const;
+
+function progressLine(p: TrainProgress): string {
+  if (p.phase !== 'train') return `${p.phase}: ${p.step}/${p.steps}`;
+  const eta = p.etaSec >= 60 ? `${Math.round(p.etaSec / 60)} min` : `${Math.round(p.etaSec)} s`;
+  return (
+    `epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps}  loss ${p.loss.total.toFixed(4)}  ` +
+    `acc ${(100 * p.accuracy).toFixed(1)}%  lr ${p.lr.toPrecision(3)}  ${p.imagesPerSec.toFixed(0)} img/s  ETA ${eta}`
+  );
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values: v, positionals } = parseCommandLine('train', argv, OPTIONS);
+  if (positionals.length !== 1) throw new UsageError(`lade train: expected one dataset folder, got ${positionals.length} (see lade train --help)`);
+  const num = (flag: keyof typeof OPTIONS): number | undefined => numberFlag('train', flag, v[flag] as string | undefined);
+  if (v.freeze && !v.finetune) throw new UsageError('lade train: --freeze needs --finetune FILE');
+  const loss = v.loss ?? 'lade';
+  const model = v.model ?? 'cnn';
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const input = {
+    dataDir: positionals[0]!,
+    outDir: v.out ?? path.join('.lade', 'runs', `${loss}-${model}-${stamp}`),
+    loss,
+    model,
+    width: num('width'),
+    epochs: num('epochs'),
+    batchSize: num('batch'),
+    optimizer: v.optimizer,
+    lr: num('lr'),
+    weightDecay: num('weight-decay'),
+    schedule: v.schedule,
+    warmupEpochs: num('warmup'),
+    size: num('size'),
+    augment: v['no-augment'] ? false : undefined,
+    seed: num('seed'),
+    alpha: num('alpha'),
+    lambda: num('lambda'),
+    backend: v.backend,
+    resume: v.resume === true,
+    finetune: v.finetune ? { modelJson: v.finetune, freezeBackbone: v.freeze === true } : undefined,
+  } as TrainConfigInput;
+
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    io.err('\nstopping at the next step (Ctrl-C again to quit now)...\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let lastLine = 0;
+  try {
+    const record = await trainRun(input, {
+      signal: controller.signal,
+      onLog: (level, message) => io.err(`${io.interactive ? '\r\x1b[K' : ''}${level === 'warn' ? 'warning: ' : ''}${message}\n`),
+      onProgress: (p) => {
+        const now = Date.now();
+        if (io.interactive) {
+          if (now - lastLine > 100) io.err(`\r${progressLine(p)}\x1b[K`);
+        } else if (now - lastLine > 10_000) {
+          io.err(`${progressLine(p)}\n`);
+        } else return;
+        lastLine = now;
+      },
+    });
+    if (io.interactive) io.err('\r\x1b[K');
+    const dir = path.resolve(input.outDir);
+    const t = record.timings;
+    const lines = [
+      `run ${record.status}: ${dir}`,
+      `backend ${record.backend.name} (${record.backend.reason})`,
+      `classes ${record.classes.length}, training images ${record.trainCounts.reduce((a, b) => a + b, 0)}, input ${record.input.size}x${record.input.size}x${record.input.channels}`,
+      `time: scan ${(t.scanMs / 1000).toFixed(1)} s, decode ${(t.decodeMs / 1000).toFixed(1)} s, train ${(t.trainMs / 1000).toFixed(1)} s, evaluate ${(t.evalMs / 1000).toFixed(1)} s`,
+      ...Object.entries(record.finalAccuracy).map(([s, a]) => `${s} accuracy (plain argmax): ${a.toFixed(2)}%`),
+      record.status === 'completed' ? `next: lade eval ${dir}` : `continue: lade train ${positionals[0]} --out ${dir} --resume`,
+    ];
+    io.out(`${lines.join('\n')}\n`);
+    return EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
