@@ -19,6 +19,8 @@ export function checkLossInputs(logits: tf.Tensor2D, labels: tf.Tensor1D, loss: 
 
 /** Float one-hot labels (N x C). Products with it replace gather, whose gradient the wasm backend lacks. */
 export function oneHotLabels(labels: tf.Tensor1D, numClasses: number): tf.Tensor2D {
+  // tf.oneHot wants depth >= 2; with one class every label is that class.
+  if (numClasses === 1) return tf.ones([labels.shape[0], 1]);
   return tf.tidy(() => tf.cast(tf.oneHot(labels, numClasses), 'float32') as tf.Tensor2D);
 }
 
