@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { registerAnalyzeCommand } from './analyze/command';
 import { outputChannel } from './log';
+import { registerPriorsAndMetrics } from './metrics/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(outputChannel(), registerAnalyzeCommand(context));
+  context.subscriptions.push(registerPriorsAndMetrics(context));
   outputChannel().info(`LADE Studio ${String(context.extension.packageJSON.version)} activated`);
 }
 

@@ -16,6 +16,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `img-src ${cspSource} data:`,
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
+    // fetch() of our own resources only: the metrics panel reads cached logits as binary.
+    `connect-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
     `worker-src ${cspSource} blob:`,
   ].join('; ');

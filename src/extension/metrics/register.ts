@@ -1,0 +1,135 @@
+// Registers the prior editor view, the metrics panel and their commands around one shared session.
+//   lade.showMetrics          pick runs from .lade/runs and open the metrics panel
+//   lade.exportAdjustedModel  the selected run's model with the current prior folded into its last bias
+//   lade.applyPrior           extension point: apply (and optionally save) a named prior made elsewhere
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { PriorError } from '../../core/priors';
+import { parsePriorFile, PRIOR_FILE_FORMAT, type NamedPrior } from '../../core/priors/files';
+import type { MetricsWebviewMessage } from '../../protocol/metricsPanel';
+import { isRecord } from '../../protocol/validate';
+import { outputChannel } from '../log';
+import { PRIOR_VIEW_ID, PriorEditorView } from '../priors/view';
+import { adjustment, exportAdjustedModel } from './adjustModel';
+import { MetricsPanel } from './panel';
+import { listRuns, sameClasses, type RunInfo } from './runFolders';
+import { LadeSession } from './session';
+
+function workspaceRoot(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+function runsNow(): RunInfo[] {
+  const root = workspaceRoot();
+  if (!root) return [];
+  const { runs, problems } = listRuns(root);
+  for (const p of problems) outputChannel().warn(`Skipped a run: ${p}`);
+  return runs;
+}
+
+/** The newest LADE (or BS) run and the newest CE run over the same classes: the paper's comparison. */
+function defaultPair(runs: readonly RunInfo[]): RunInfo[] {
+  const first = runs[0];
+  if (!first) return [];
+  const peers = runs.filter((r) => sameClasses(first, r));
+  const lade = peers.find((r) => r.lossKind !== 'ce');
+  const ce = peers.find((r) => r.lossKind === 'ce');
+  return [lade, ce].filter((r): r is RunInfo => !!r);
+}
+
+async function pickRuns(runs: readonly RunInfo[], names?: readonly string[]): Promise<RunInfo[] | undefined> {
+  if (names) return names.map((n) => runs.find((r) => r.name === n)).filter((r): r is RunInfo => !!r);
+  if (runs.length <= 1) return [...runs];
+  const preselected = new Set(defaultPair(runs));
+  const picked = await vscode.window.showQuickPick(
+    runs.map((r) => ({ label: r.name, description: `${r.lossKind} · ${r.classes.length} classes · ${r.splits.map((s) => s.name).join(', ') || 'no cached logits'}`, picked: preselected.has(r), run: r })),
+    { canPickMany: true, title: 'LADE: runs to compare (same classes)' },
+  );
+  return picked?.map((p) => p.run);
+}
+
+/** Accepts { name, origin?, shares: {class: share}, intervals?: {class: [lo, hi]}, save? } with the prior file's checks. */
+function namedPriorArgument(arg: unknown): { prior: NamedPrior; save: boolean } {
+  if (!isRecord(arg)) throw new PriorError('lade.applyPrior: expected { name, shares: { class: share }, intervals?, save? }.');
+  const text = JSON.stringify({ format: PRIOR_FILE_FORMAT, version: 1, name: arg.name, origin: arg.origin ?? 'applied', shares: arg.shares, intervals: arg.intervals });
+  return { prior: parsePriorFile(text, 'lade.applyPrior'), save: arg.save === true };
+}
+
+export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vscode.Disposable {
+  const session = new LadeSession();
+  const priorView = new PriorEditorView(context.extensionUri, session);
+
+  async function exportModel(runName?: string): Promise<void> {
+    const panel = MetricsPanel.open;
+    const target = session.target;
+    const root = workspaceRoot();
+    if (!panel || !target || !root) {
+      void vscode.window.showWarningMessage('LADE: open a run in the metrics panel and choose a target prior first.');
+      return;
+    }
+    const candidates = panel.selected.runs.filter((r) => r.modelJson && (!runName || r.name === runName));
+    const run =
+      candidates.length <= 1
+        ? candidates[0]
+        : (await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.name, description: r.lossKind, run: r })), { title: 'LADE: run to export' }))?.run;
+    if (!run?.modelJson) {
+      if (candidates.length === 0) void vscode.window.showWarningMessage('LADE: the selected runs have no saved model (model/model.json).');
+      return;
+    }
+    const modelJson = run.modelJson;
+    const safeLabel = target.label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'prior';
+    const outDir = path.join(root, '.lade', 'exports', `${run.name}-${safeLabel}`);
+    const adj = adjustment(run, target);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LADE: exporting ${run.name} adjusted to ${target.label}` }, async () => {
+      const model = await exportAdjustedModel(modelJson, adj, outDir);
+      model.dispose();
+    });
+    outputChannel().info(`Exported ${run.name} adjusted to '${target.label}' to ${outDir}`);
+    void vscode.window.showInformationMessage(`LADE: adjusted model written to ${path.relative(root, outDir)} (model.json, weights.bin, adjustment.json).`);
+  }
+
+  function onPanelMessage(m: MetricsWebviewMessage, panel: MetricsPanel): void {
+    const run = async () => {
+      switch (m.type) {
+        case 'ready':
+          return;
+        case 'selectRuns': {
+          const available = runsNow();
+          panel.select({ available, runs: (await pickRuns(available, m.names)) ?? [], split: panel.selected.split });
+          return;
+        }
+        case 'selectSplit':
+          panel.select({ ...panel.selected, split: m.split });
+          return;
+        case 'exportModel':
+          await exportModel(m.run);
+          return;
+      }
+    };
+    run().catch((err: unknown) => {
+      outputChannel().error(`Metrics panel: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+    });
+  }
+
+  return vscode.Disposable.from(
+    vscode.window.registerWebviewViewProvider(PRIOR_VIEW_ID, priorView, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.commands.registerCommand('lade.showMetrics', async (names?: unknown) => {
+      const available = runsNow();
+      const chosen = await pickRuns(available, Array.isArray(names) && names.every((n) => typeof n === 'string') ? names : undefined);
+      if (!chosen) return undefined;
+      return MetricsPanel.show(context.extensionUri, session, { available, runs: chosen }, onPanelMessage) ? chosen.map((r) => r.name) : undefined;
+    }),
+    vscode.commands.registerCommand('lade.exportAdjustedModel', async () => {
+      try {
+        await exportModel();
+      } catch (err) {
+        void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+      }
+    }),
+    vscode.commands.registerCommand('lade.applyPrior', async (arg: unknown) => {
+      const { prior, save } = namedPriorArgument(arg);
+      await priorView.applyNamedPrior(prior, { save });
+    }),
+  );
+}
