@@ -2,9 +2,16 @@
 //   p(y|x) = softmax(s(x) / T + b),  T = exp(t) > 0,  b in R^C,
 // fitted on the labelled validation split by minimising the mean NLL with L-BFGS from T = 1, b = 0.
 // An L2 prior (biasL2 / 2N) * |b|^2 keeps b finite and near 0 for classes with few or no validation
-// images; it is a MAP prior worth about biasL2 pseudo-observations, so it barely moves well-populated classes.
+// images: a Gaussian prior b_c ~ N(0, 1 / biasL2), whose pull is negligible next to the likelihood of a
+// class with many validation images (its curvature grows with the class count) and decisive for one with few.
 import { minimizeLbfgs } from './lbfgs';
 import type { Calibration, LogitArray } from './types';
+
+/**
+ * Prior sd of about 0.45 nats per bias. On synthetic data with C = 1000 and ~6 validation images per class,
+ * biasL2 = 1 let the biases fit noise (EM JS error 0.0135); 5, 10 and 100 gave 0.0106, 0.0101 and 0.0095.
+ */
+export const DEFAULT_BIAS_L2 = 5;
 
 export interface BctsOptions {
   readonly biasL2?: number;
@@ -81,7 +88,7 @@ export interface BctsFit extends Calibration {
 }
 
 export function fitBcts(s: LogitArray, labels: Int32Array, C: number, options: BctsOptions = {}): BctsFit {
-  const biasL2 = options.biasL2 ?? 1;
+  const biasL2 = options.biasL2 ?? DEFAULT_BIAS_L2;
   const objective = bctsObjective(s, labels, C, biasL2);
   const fit = minimizeLbfgs(objective, new Float64Array(C + 1), { maxIterations: options.maxIterations ?? 500 });
   const T = Math.exp(fit.x[0]);

@@ -11,14 +11,12 @@ import { fitBcts, identityCalibration } from './calibrate';
 import { emPrior } from './em';
 import { calibratedProbs, maxRows, meanRows, sourceLogits } from './posterior';
 import { createRng } from './rng';
-import { labelShiftCheck } from './shiftCheck';
+import { labelShiftCheck, MIN_VAL_IMAGES } from './shiftCheck';
 import type { Calibration, EstimateOptions, EstimateResult, PriorIntervals } from './types';
 import { className, validateEstimateOptions } from './validate';
 
 /** Fewer deployment images than this per class on average draws a warning. */
 const MIN_DEPLOY_PER_CLASS = 10;
-/** Classes with fewer validation images than this draw a warning. */
-const MIN_VAL_PER_CLASS = 5;
 
 function listClasses(classes: number[], names?: readonly string[]): string {
   const shown = classes.slice(0, 5).map((c) => className(c, names));
@@ -32,18 +30,18 @@ function validationWarnings(labels: Int32Array, C: number, names?: readonly stri
   const few: number[] = [];
   for (let c = 0; c < C; c++) {
     if (counts[c] === 0) empty.push(c);
-    else if (counts[c] < MIN_VAL_PER_CLASS) few.push(c);
+    else if (counts[c] < MIN_VAL_IMAGES) few.push(c);
   }
   const out: string[] = [];
   if (empty.length > 0) {
     out.push(
-      `${empty.length} class(es) have no validation images (${listClasses(empty, names)}): their calibration bias ` +
-        'is held at 0 by the L2 prior, BBSE assumes they are always recognised, and the label-shift check cannot weigh them.',
+      `${empty.length} class(es) have no validation images (${listClasses(empty, names)}): only the L2 prior ` +
+        'keeps their calibration bias finite, BBSE assumes they are always recognised, and the label-shift check cannot weigh them.',
     );
   }
   if (few.length > 0) {
     out.push(
-      `${few.length} class(es) have fewer than ${MIN_VAL_PER_CLASS} validation images (${listClasses(few, names)}): ` +
+      `${few.length} class(es) have fewer than ${MIN_VAL_IMAGES} validation images (${listClasses(few, names)}): ` +
         'their calibration rests mostly on the L2 prior and their estimates are less reliable.',
     );
   }
@@ -133,8 +131,18 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
     }
   }
 
-  const shiftCheck = labelShiftCheck(maxRows(valProbs, C), valLabels, maxRows(deployProbs, C), prior, C);
-  if (shiftCheck.violated) {
+  // The statistic must not depend on the validation labels (the calibration was fitted to them, so
+  // calibrated validation max-probabilities would look optimistic next to deployment ones).
+  const identity = new Float64Array(C);
+  const valMax = maxRows(calibratedProbs(sVal, C, 1, identity), C);
+  const deployMax = maxRows(calibratedProbs(sDeploy, C, 1, identity), C);
+  const shiftCheck = labelShiftCheck(valMax, valLabels, deployMax, prior, C);
+  if (Number.isNaN(shiftCheck.statistic)) {
+    warnings.push(
+      `The label-shift check was not run: ${(100 * shiftCheck.poorlyRepresented).toFixed(0)}% of the estimated ` +
+        `deployment prior falls on classes with fewer than ${MIN_VAL_IMAGES} validation images.`,
+    );
+  } else if (shiftCheck.violated) {
     warnings.push(
       `The label-shift assumption looks violated: the deployment max-probability distribution differs from the ` +
         `reweighted validation one (KS ${shiftCheck.statistic.toFixed(3)} > ${shiftCheck.threshold.toFixed(3)} at ` +

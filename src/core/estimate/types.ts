@@ -38,7 +38,7 @@ export interface EstimateOptions {
    * BBSE ignores it.
    */
   readonly deployLabels?: Int32Array;
-  /** Strength of the L2 prior on the calibration biases (default 1, see calibrate.ts). */
+  /** Precision of the Gaussian prior on the calibration biases (default 5, see calibrate.ts). */
   readonly biasL2?: number;
   /** EM limits (defaults: 100 iterations, L1 change 1e-6). */
   readonly maxIterations?: number;
@@ -77,9 +77,14 @@ export interface PriorIntervals {
 export interface ShiftCheck {
   /** Weighted KS statistic between reweighted validation and deployment max-probabilities. */
   readonly statistic: number;
-  /** Critical value at alpha = 0.01 with the validation set's effective sample size. */
+  /** KS critical value at alpha = 0.01 (validation effective sample size), at least 0.05. */
   readonly threshold: number;
   readonly violated: boolean;
+  /**
+   * Share of the estimated deployment prior on classes with fewer than 5 validation images. Above 0.2
+   * the check is not run (statistic and threshold NaN, violated false).
+   */
+  readonly poorlyRepresented: number;
 }
 
 export interface EstimateResult {

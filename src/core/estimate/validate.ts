@@ -78,7 +78,7 @@ export function validateEstimateOptions(o: EstimateOptions): void {
       }
       sum += p[c];
     }
-    if (Math.abs(sum - 1) > 1e-3) throw new EstimateInputError(`sourcePrior sums to ${sum}, not 1`);
+    if (Math.abs(sum - 1) > 1e-3) throw new EstimateInputError(`sourcePrior sums to ${Number(sum.toPrecision(6))}, not 1`);
   }
   checkNonNegative('bootstrap', o.bootstrap, true);
   checkNonNegative('smoothing', o.smoothing, false);
