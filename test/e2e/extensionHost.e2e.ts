@@ -1,0 +1,89 @@
+// Runs the mocha suite in test/e2e/exthost inside code-server's real extension host, with the built
+// extension as the extension under development, and fails with mocha's per-test report.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { writeFolderDataset } from './harness/dataset';
+import { installBuiltExtension } from './harness/extension';
+import { buildExtensionHostSuite, describeSuiteResult, readSuiteResult } from './harness/extensionHostSuite';
+import { launchBrowser, openWorkbench, saveFailureArtifacts, type Workbench } from './harness/workbench';
+
+const counts = { airplane: 6, ship: 4, truck: 2 };
+const suiteTimeoutMs = 150_000;
+
+describe('extension-host suite (mocha, real vscode API)', () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-exthost-'));
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let bench: Workbench | undefined;
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const shot = await saveFailureArtifacts(bench?.page, ctx.task.fullName, {
+      'code-server output': server?.output() ?? '(not started)',
+      'browser console errors': bench?.consoleErrors.join('\n') ?? '(no page)',
+    });
+    if (shot) console.error(`Screenshot of the failure: ${shot}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('passes every extension-host test', { timeout: suiteTimeoutMs + 60_000 }, async () => {
+    const testsPath = await buildExtensionHostSuite();
+    const dataset = writeFolderDataset(counts, { parent: scratch });
+    const resultFile = path.join(scratch, 'result.json');
+    // Loaded as the extension under development rather than installed, as a test run of VS Code does.
+    const devExtension = installBuiltExtension(path.join(scratch, 'dev'));
+    server = await startCodeServer({
+      env: (dirs) => ({
+        LADE_E2E_RESULT_FILE: resultFile,
+        LADE_E2E_DATASET: dataset,
+        LADE_E2E_DATASET_COUNTS: JSON.stringify(counts),
+        LADE_E2E_USER_DATA: dirs.userData,
+        LADE_E2E_GREP: process.env.LADE_E2E_GREP ?? '',
+      }),
+    });
+    // The workbench addresses server-side paths as vscode-remote URIs of the server's own authority.
+    const authority = new URL(server.url).host;
+    const remote = (p: string): string => `vscode-remote://${authority}${p}`;
+    let exitCode: number | undefined;
+    const exited = new Promise<number>((resolve) => {
+      const onAutomationExit = (code: number): void => {
+        exitCode = code;
+        resolve(code);
+      };
+      void (async () => {
+        browser = await launchBrowser();
+        bench = await openWorkbench(browser, server!.url, {
+          folder: dataset,
+          payload: [
+            ['extensionDevelopmentPath', remote(devExtension)],
+            ['extensionTestsPath', remote(testsPath)],
+          ],
+          onAutomationExit,
+        });
+      })();
+    });
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), suiteTimeoutMs));
+    await Promise.race([exited, timeout]);
+    const result = readSuiteResult(resultFile);
+    if (exitCode === undefined) {
+      throw new Error(
+        `The extension-host suite did not finish within ${suiteTimeoutMs / 1000} s` +
+          (result ? `; its report:\n${describeSuiteResult(result)}` : ' and wrote no report (did the extension host start?)'),
+      );
+    }
+    expect(result, `the suite exited with ${exitCode} but wrote no report to ${resultFile}`).toBeDefined();
+    const report = describeSuiteResult(result!);
+    expect(result!.failed, `extension-host tests failed:\n${report}`).toEqual([]);
+    expect(exitCode, report).toBe(0);
+    expect(result!.passed.length, 'the suite ran no tests').toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,77 @@
+// One call per describe block: start code-server with the built extension, open a workspace in chromium,
+// and on a failed test save a screenshot and the logs to test-results/e2e/<test>.png|.log.
+//
+//   describe('my feature', () => {
+//     const vs = useWorkbench({ workspace: () => writeFolderDataset({ cat: 3 }) });
+//     it('does it', async () => {
+//       await vs.runCommand('LADE: My Command');
+//       await expect(vs.webview().getByText('done')).toBeVisible(); // or playwright's own waits
+//     });
+//   });
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { installBuiltExtension } from './extension';
+import { launchBrowser, openWorkbench, runCommandFromPalette, saveFailureArtifacts, webviewFrame, type Workbench } from './workbench';
+
+export interface WorkbenchOptions {
+  /** Creates the folder to open (called once, before the server starts). */
+  readonly workspace?: () => string;
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+export interface WorkbenchHandle {
+  readonly page: Page;
+  readonly server: CodeServer;
+  /** The folder opened as the workspace. */
+  readonly workspace: string | undefined;
+  runCommand(title: string): Promise<void>;
+  webview(index?: number): FrameLocator;
+}
+
+export function useWorkbench(options: WorkbenchOptions = {}): WorkbenchHandle {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let bench: Workbench | undefined;
+  let workspace: string | undefined;
+
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useWorkbench: ${what} is not started (did beforeAll fail?)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    workspace = options.workspace?.();
+    server = await startCodeServer({ settings: options.settings, prepareExtensions: (dir) => installBuiltExtension(dir) });
+    browser = await launchBrowser();
+    bench = await openWorkbench(browser, server.url, { folder: workspace });
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const shot = await saveFailureArtifacts(bench?.page, ctx.task.fullName ?? ctx.task.name, {
+      'code-server output': server?.output() ?? '(not started)',
+      'browser console errors': bench?.consoleErrors.join('\n') ?? '(no page)',
+    });
+    if (shot) console.error(`Screenshot of the failure: ${shot}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  return {
+    get page() {
+      return started(bench, 'the workbench').page;
+    },
+    get server() {
+      return started(server, 'code-server');
+    },
+    get workspace() {
+      return workspace;
+    },
+    runCommand: (title) => runCommandFromPalette(started(bench, 'the workbench').page, title),
+    webview: (index) => webviewFrame(started(bench, 'the workbench').page, index),
+  };
+}
