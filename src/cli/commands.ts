@@ -10,4 +10,6 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'analyze', summary: 'Count images per class and describe the label distribution of a dataset', load: () => import('./analyze') },
+  { name: 'train', summary: 'Train a classifier (LADE, CE or Balanced Softmax) on an image-folder dataset', load: () => import('./train') },
+  { name: 'eval', summary: 'Softmax / PC Softmax / LADE metrics of finished runs under target priors', load: () => import('./eval') },
 ];
