@@ -1,6 +1,7 @@
 // Builds every bundle: the extension (node, cjs, vscode external), the CLI, node worker threads
 // (any src/**/*.worker.ts -> dist/<name>.worker.js), and one browser bundle per webview
-// (webview/<panel>/main.ts -> dist/webview/<panel>.js, plus webview/<panel>/*.css copied).
+// (webview/<panel>/main.ts -> dist/webview/<panel>.js, plus webview/<panel>/*.css copied, and
+// webview/<panel>/<name>.worker.ts -> dist/webview/<name>.worker.js for web workers).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -46,7 +47,13 @@ const webviewEntries = existsSync('webview')
   ? Object.fromEntries(
       readdirSync('webview')
         .filter((d) => existsSync(path.join('webview', d, 'main.ts')))
-        .map((d) => [`webview/${d}`, path.join('webview', d, 'main.ts')]),
+        .flatMap((d) => [
+          [`webview/${d}`, path.join('webview', d, 'main.ts')],
+          // Web workers of a panel: webview/<panel>/<name>.worker.ts -> dist/webview/<name>.worker.js
+          ...readdirSync(path.join('webview', d))
+            .filter((f) => f.endsWith('.worker.ts'))
+            .map((f) => [`webview/${path.basename(f, '.ts')}`, path.join('webview', d, f)]),
+        ]),
     )
   : {};
 

@@ -1,7 +1,7 @@
 // Serves a built webview bundle (dist/webview/<panel>.js) in the same HTML shell and CSP as VS Code uses,
 // with a stand-in acquireVsCodeApi that records what the webview posts, so tests can drive it like the host.
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -33,7 +33,12 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
 });`;
 
-export async function openWebview(browser: Browser, panel: string): Promise<WebviewHarness> {
+export interface WebviewOptions {
+  /** Extra files the page may fetch, by URL path (e.g. '/run/logits-test.bin') -> file on disk. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+export async function openWebview(browser: Browser, panel: string, options: WebviewOptions = {}): Promise<WebviewHarness> {
   const script = path.join(DIST, `${panel}.js`);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first.`);
   const nonce = 'test-nonce-' + Math.random().toString(36).slice(2);
@@ -44,6 +49,12 @@ export async function openWebview(browser: Browser, panel: string): Promise<Webv
       const html = renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/${panel}.js`, styleUri: `${origin}/${panel}.css`, nonce, title: panel })
         .replace('<script nonce', `<script nonce="${nonce}">${FAKE_API}</script>\n<script nonce`);
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return;
+    }
+    const extra = options.files?.[url.pathname];
+    if (extra) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      createReadStream(extra).pipe(res);
       return;
     }
     const file = path.join(DIST, path.basename(url.pathname));

@@ -1,0 +1,208 @@
+// The metrics panel in real headless Chromium: binary logits fetched under the webview CSP, evaluated in
+// the what-if worker, and the numbers shown equal to what the core computes for the same prior.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { shiftSweep, WhatIfEvaluator } from '../../../src/core/metrics';
+import { priorBias, uniformPrior } from '../../../src/core/priors';
+import { buildPreset } from '../../../src/core/priors/presets';
+import type { MetricsState } from '../../../src/protocol/metricsPanel';
+import { launchChromium } from '../../support/browser';
+import { openWebview, type WebviewHarness } from '../../support/webviewHarness';
+
+const classes = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal'];
+const trainCounts = [300, 150, 60, 25, 10, 4];
+const C = classes.length;
+const PER_CLASS = 20;
+const N = C * PER_CLASS;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** A CE model has learnt the training prior into its logits; a LADE model has not. Same evidence for both. */
+function makeRuns(dir: string): { labels: Int32Array; ce: Float32Array; lade: Float32Array } {
+  const rand = rng(7);
+  const labels = new Int32Array(N);
+  const ce = new Float32Array(N * C);
+  const lade = new Float32Array(N * C);
+  const total = trainCounts.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < N; i++) {
+    const y = i % C;
+    labels[i] = y;
+    for (let k = 0; k < C; k++) {
+      const evidence = 2.2 * rand() + (k === y ? 1.6 : 0);
+      lade[i * C + k] = evidence;
+      ce[i * C + k] = evidence + Math.log(trainCounts[k]! / total);
+    }
+  }
+  writeFileSync(path.join(dir, 'labels-test.bin'), Buffer.from(labels.buffer));
+  writeFileSync(path.join(dir, 'logits-ce.bin'), Buffer.from(ce.buffer));
+  writeFileSync(path.join(dir, 'logits-lade.bin'), Buffer.from(lade.buffer));
+  return { labels, ce, lade };
+}
+
+const run = (name: string, lossKind: 'ce' | 'lade', logitsUrl = `/runs/logits-${lossKind}.bin`) => ({
+  name,
+  lossKind,
+  classes,
+  trainCounts,
+  split: 'test',
+  numSamples: N,
+  logitsUrl,
+  labelsUrl: '/runs/labels-test.bin',
+});
+
+function ready(runs = [run('lade-1', 'lade'), run('ce-1', 'ce')]): MetricsState {
+  return {
+    status: 'ready',
+    available: [
+      { name: 'lade-1', lossKind: 'lade', numClasses: C, splits: ['test'] },
+      { name: 'ce-1', lossKind: 'ce', numClasses: C, splits: ['test'] },
+    ],
+    runs,
+    split: 'test',
+    shots: { many: 100, few: 20 },
+    perClassTestCount: PER_CLASS,
+  };
+}
+
+type Cells = Record<string, Record<string, number>>;
+
+async function waitFor(w: WebviewHarness, label: string): Promise<Cells> {
+  const results = w.page.locator(`[data-testid=results][data-label="${label}"][data-complete]`);
+  await results.waitFor({ timeout: 20_000 });
+  return results.evaluate((el) => {
+    const out: Record<string, Record<string, number>> = {};
+    for (const td of el.querySelectorAll<HTMLElement>('td[data-method][data-value]')) {
+      const m = td.dataset.method as string;
+      (out[m] ??= {})[td.dataset.metric as string] = Number(td.dataset.value);
+    }
+    return out;
+  });
+}
+
+describe('metrics panel webview', () => {
+  let browser: Browser;
+  let w: WebviewHarness;
+  let data: ReturnType<typeof makeRuns>;
+  let lade: WhatIfEvaluator;
+  let ce: WhatIfEvaluator;
+
+  const core = (target: Float64Array) => ({
+    'lade-1:lade': lade.evaluatePrior('lade', trainCounts, target),
+    'ce-1:softmax': ce.evaluatePrior('softmax', trainCounts, target),
+    'ce-1:pc': ce.evaluatePrior('ce-pc', trainCounts, target),
+  });
+
+  function expectCore(cells: Cells, target: Float64Array): void {
+    for (const [method, m] of Object.entries(core(target))) {
+      const shown = cells[method]!;
+      expect(shown.expectedAccuracy).toBeCloseTo(m.expectedAccuracy, 12);
+      expect(shown.many).toBeCloseTo(m.shots!.many!, 12);
+      expect(shown.few).toBeCloseTo(m.shots!.few!, 12);
+      expect(shown.macroRecall).toBeCloseTo(m.macroRecall, 12);
+      expect(shown.macroPrecision).toBeCloseTo(m.macroPrecision, 12);
+      expect(shown.nll).toBeCloseTo(m.nll, 9);
+      expect(shown.ece).toBeCloseTo(m.ece, 9);
+    }
+  }
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lade-metrics-'));
+    data = makeRuns(dir);
+    lade = new WhatIfEvaluator({ logits: data.lade, labels: data.labels, numClasses: C }, { trainCounts });
+    ce = new WhatIfEvaluator({ logits: data.ce, labels: data.labels, numClasses: C }, { trainCounts });
+    browser = await launchChromium();
+    w = await openWebview(browser, 'metrics', {
+      files: {
+        '/runs/labels-test.bin': path.join(dir, 'labels-test.bin'),
+        '/runs/logits-ce.bin': path.join(dir, 'logits-ce.bin'),
+        '/runs/logits-lade.bin': path.join(dir, 'logits-lade.bin'),
+      },
+    });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await browser?.close();
+  });
+
+  it('fetches the binary logits and shows Softmax, PC Softmax and LADE exactly as the core evaluates them', async () => {
+    await expect.poll(() => w.sent()).toEqual([{ type: 'ready' }]);
+    await w.post({ type: 'setState', state: ready() });
+    await w.post({ type: 'setTarget', prior: { label: 'uniform', shares: Array.from(uniformPrior(C)) } });
+    expectCore(await waitFor(w, 'uniform'), uniformPrior(C));
+    const headers = await w.page.locator('[data-testid=results] thead th').allInnerTexts();
+    expect(headers.slice(1)).toEqual(['LADE', 'Softmax', 'PC Softmax']);
+    expect(await w.cspViolations()).toEqual([]);
+  });
+
+  it('a new prior (backward-5, as the editor builds it) re-evaluates to the core values; compensation beats Softmax', async () => {
+    const prior = buildPreset({ kind: 'backward', ratio: 5, perClassCount: PER_CLASS }, classes, trainCounts);
+    await w.post({ type: 'setTarget', prior: { label: 'backward-5', shares: Array.from(prior) } });
+    const cells = await waitFor(w, 'backward-5');
+    expectCore(cells, prior);
+    expect(cells['ce-1:pc']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
+    expect(cells['lade-1:lade']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
+
+    // The sweep is the paper's subset protocol, with the current setting marked.
+    const sweep = shiftSweep(lade, { labels: data.labels, trainCounts, kind: 'lade', sourcePrior: trainCounts, perClassTestCount: PER_CLASS });
+    const row = await w.page.locator('[data-testid=sweep] tr[data-method="lade-1:lade"] td').allInnerTexts();
+    expect(row.slice(0, sweep.length)).toEqual(sweep.map((s) => (s.metrics.top1 * 100).toFixed(2)));
+    expect(await w.page.locator('[data-testid=sweep] th.current').allInnerTexts()).toEqual(['backward-5', 'current (backward-5)']);
+    expect(await w.page.getByTestId('sweep-current').count()).toBe(1);
+  });
+
+  it('after a burst of slider moves the numbers are those of the last prior', async () => {
+    const total = trainCounts.reduce((a, b) => a + b, 0);
+    for (let step = 1; step <= 30; step++) {
+      const shares = trainCounts.map((n, k) => (k === 5 ? step : n / total));
+      await w.post({ type: 'setTarget', prior: { label: `drag-${step}`, shares } });
+    }
+    const last = trainCounts.map((n, k) => (k === 5 ? 30 : n / total));
+    const sum = last.reduce((a, b) => a + b, 0);
+    expectCore(await waitFor(w, 'drag-30'), Float64Array.from(last, (x) => x / sum));
+  });
+
+  it('shows the confusion by shot group and the top confusions, and the full matrix on demand', async () => {
+    const target = Float64Array.from(trainCounts.map((n) => n / 549));
+    await w.post({ type: 'setTarget', prior: { label: 'training', shares: Array.from(target) } });
+    await waitFor(w, 'training');
+    const conf = lade.evaluate(priorBias('lade', trainCounts, target)).confusion;
+    const pairs: [number, number, number][] = [];
+    for (let y = 0; y < C; y++) for (let p = 0; p < C; p++) if (y !== p && conf[y * C + p]! > 0) pairs.push([y, p, conf[y * C + p]!]);
+    pairs.sort((a, b) => b[2] - a[2]);
+    const top = await w.page.getByTestId('top-confusions').locator('li').first().innerText();
+    expect(top).toBe(`${classes[pairs[0]![0]]} → ${classes[pairs[0]![1]]}: ${pairs[0]![2]}`);
+    await w.page.getByRole('button', { name: /Show full 6 × 6 matrix/ }).click();
+    expect(await w.page.locator('canvas.full-matrix').count()).toBe(1);
+  });
+
+  it('posts typed commands, restores its view after a reload, and reports a wrong logits file', async () => {
+    await w.page.getByRole('button', { name: 'Export lade-1 adjusted…' }).click();
+    await w.page.getByLabel('ce-1 (ce, 6 classes)').uncheck();
+    await w.page.getByRole('button', { name: 'Compare selected runs' }).click();
+    expect((await w.sent()).slice(-2)).toEqual([
+      { type: 'exportModel', run: 'lade-1' },
+      { type: 'selectRuns', names: ['lade-1'] },
+    ]);
+
+    await w.reload();
+    await expect.poll(() => w.sent()).toEqual([{ type: 'ready' }]);
+    await w.post({ type: 'setState', state: ready() });
+    await w.post({ type: 'setTarget', prior: { label: 'uniform', shares: Array.from(uniformPrior(C)) } });
+    await waitFor(w, 'uniform');
+    expect(await w.page.locator('canvas.full-matrix').count()).toBe(1);
+
+    await w.post({ type: 'setState', state: ready([run('lade-1', 'lade', '/runs/labels-test.bin')]) });
+    const alert = w.page.getByTestId('error');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain(`lade-1: logits-test.bin has ${N * 4} bytes, expected ${N} x ${C} x 4 = ${N * C * 4}.`);
+  });
+});

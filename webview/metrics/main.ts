@@ -1,0 +1,426 @@
+// The metrics panel: Softmax, PC Softmax and LADE side by side under the current target prior. Logits are
+// fetched as binary and handed (transferred, not copied) to one what-if worker per run; every prior change
+// asks each worker for one pass per method. A worker busy with a stale prior gets only the newest one next.
+import './styles.css';
+import { shotGroup, type ShotGroup } from '../../src/core/metrics';
+import { parseMetricsHostMessage, type MetricsRun, type MetricsState, type MetricsWebviewMessage } from '../../src/protocol/metricsPanel';
+import type { TargetPrior } from '../../src/protocol/priorEditor';
+import { formatNumber, h, themeColor } from '../shared/dom';
+import { vscodeApi } from '../shared/vscodeApi';
+import { drawConfusion, drawRecallBars, drawReliability, sweepChart } from './charts';
+import type { FromWorker, MethodResult, MethodSpec, Scalars, SweepPoint, ToWorker } from './workerProtocol';
+
+interface ViewState {
+  focus: string | null;
+  fullMatrix: boolean;
+}
+
+type Ready = Extract<MetricsState, { status: 'ready' }>;
+interface Column extends MethodSpec {
+  readonly run: string;
+}
+
+const api = vscodeApi<MetricsWebviewMessage, ViewState>();
+const view: ViewState = api.getState() ?? { focus: null, fullMatrix: false };
+const app = document.getElementById('app') as HTMLElement;
+// The worker bundle sits next to this script; it is started from a blob because webview resources live
+// on another origin than the webview itself.
+const workerUrl = new URL('whatif.worker.js', (document.currentScript as HTMLScriptElement).src).toString();
+
+let state: MetricsState | undefined;
+let target: TargetPrior | undefined;
+let workers: RunWorker[] = [];
+let columns: Column[] = [];
+let loadError: string | null = null;
+let loadKey = '';
+let requestId = 0;
+const persist = () => api.setState(view);
+
+function methodsOf(run: MetricsRun): MethodSpec[] {
+  switch (run.lossKind) {
+    case 'ce':
+      return [
+        { id: `${run.name}:softmax`, label: 'Softmax', kind: 'softmax' },
+        { id: `${run.name}:pc`, label: 'PC Softmax', kind: 'ce-pc' },
+      ];
+    case 'lade':
+      return [{ id: `${run.name}:lade`, label: 'LADE', kind: 'lade' }];
+    case 'bs':
+      return [{ id: `${run.name}:bs`, label: 'Balanced Softmax', kind: 'bs' }];
+  }
+}
+
+/** One worker per run; at most one request in flight, and only the newest waiting one is kept. */
+class RunWorker {
+  private busy = false;
+  private waiting: { id: number; target: readonly number[] } | null = null;
+  uniform = new Map<string, Scalars | undefined>();
+  sweep = new Map<string, { points?: readonly SweepPoint[]; error?: string }>();
+  latest: { id: number; results: readonly MethodResult[] } | null = null;
+  loaded = false;
+
+  constructor(
+    private readonly worker: Worker,
+    readonly run: MetricsRun,
+    private readonly onUpdate: () => void,
+  ) {
+    worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
+    worker.onerror = (e) => this.fail(e.message || 'the what-if worker failed');
+  }
+
+  load(m: Extract<ToWorker, { type: 'load' }>): void {
+    this.busy = true;
+    this.worker.postMessage(m, [m.logits, m.labels]);
+  }
+
+  request(id: number, target: readonly number[]): void {
+    if (this.busy) this.waiting = { id, target };
+    else this.send(id, target);
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+
+  private send(id: number, target: readonly number[]): void {
+    this.busy = true;
+    const m: ToWorker = { type: 'evaluate', id, target };
+    this.worker.postMessage(m);
+  }
+
+  private next(): void {
+    this.busy = false;
+    const w = this.waiting;
+    this.waiting = null;
+    if (w) this.send(w.id, w.target);
+  }
+
+  private fail(message: string): void {
+    loadError = `${this.run.name}: ${message}`;
+    this.onUpdate();
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.type === 'error') {
+      this.next();
+      this.fail(m.message);
+      return;
+    }
+    if (m.type === 'loaded') {
+      this.loaded = true;
+      for (const u of m.uniform) this.uniform.set(u.method, u.scalars);
+      for (const s of m.sweep) this.sweep.set(s.method, s);
+    } else {
+      this.latest = { id: m.id, results: m.results };
+    }
+    this.next();
+    this.onUpdate();
+  }
+}
+
+async function fetchBinary(url: string, what: string): Promise<ArrayBuffer> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+let workerSource: Promise<string> | null = null;
+async function startWorker(): Promise<Worker> {
+  workerSource ??= fetch(workerUrl).then((r) => {
+    if (!r.ok) throw new Error(`the what-if worker script: HTTP ${r.status}`);
+    return r.text();
+  });
+  const blob = new Blob([await workerSource], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(blob));
+}
+
+async function loadRuns(s: Ready): Promise<void> {
+  const key = JSON.stringify(s.runs.map((r) => [r.name, r.split, r.logitsUrl]));
+  if (key === loadKey) return;
+  loadKey = key;
+  for (const w of workers) w.terminate();
+  workers = [];
+  loadError = null;
+  columns = s.runs.flatMap((r) => methodsOf(r).map((m) => ({ ...m, run: r.name })));
+  const duplicates = new Set(columns.filter((c, i) => columns.findIndex((d) => d.label === c.label) !== i).map((c) => c.label));
+  columns = columns.map((c) => (duplicates.has(c.label) ? { ...c, label: `${c.label} (${c.run})` } : c));
+  if (!view.focus || !columns.some((c) => c.id === view.focus)) view.focus = columns.find((c) => c.kind === 'lade')?.id ?? columns.at(-1)?.id ?? null;
+  render();
+  try {
+    const loaded = await Promise.all(
+      s.runs.map(async (run) => {
+        const [logits, labels, worker] = await Promise.all([fetchBinary(run.logitsUrl, `${run.name} logits`), fetchBinary(run.labelsUrl, `${run.name} labels`), startWorker()]);
+        const expected = run.numSamples * run.classes.length * 4;
+        if (logits.byteLength !== expected) throw new Error(`${run.name}: logits-${run.split}.bin has ${logits.byteLength} bytes, expected ${run.numSamples} x ${run.classes.length} x 4 = ${expected}.`);
+        return { run, logits, labels, worker };
+      }),
+    );
+    if (key !== loadKey) return; // another selection arrived meanwhile
+    workers = loaded.map(({ run, logits, labels, worker }) => {
+      const rw = new RunWorker(worker, run, scheduleRender);
+      rw.load({ type: 'load', logits, labels, numClasses: run.classes.length, trainCounts: run.trainCounts, methods: methodsOf(run), thresholds: s.shots, perClassTestCount: s.perClassTestCount });
+      return rw;
+    });
+    requestAll();
+  } catch (err) {
+    if (key !== loadKey) return;
+    loadError = (err as Error).message;
+    render();
+  }
+}
+
+function requestAll(): void {
+  if (!target || workers.length === 0) return;
+  const id = ++requestId;
+  for (const w of workers) w.request(id, target.shares);
+}
+
+function resultOf(col: Column): MethodResult | undefined {
+  return workers.find((w) => w.run.name === col.run)?.latest?.results.find((r) => r.method === col.id);
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}`);
+const METRICS: { key: string; label: string; get: (s: Scalars) => number | null; fmt: (v: number | null) => string; higherBetter: boolean }[] = [
+  { key: 'expectedAccuracy', label: 'expected accuracy %', get: (s) => s.expectedAccuracy, fmt: pct, higherBetter: true },
+  { key: 'many', label: 'many-shot %', get: (s) => s.shots?.many ?? null, fmt: pct, higherBetter: true },
+  { key: 'medium', label: 'medium-shot %', get: (s) => s.shots?.medium ?? null, fmt: pct, higherBetter: true },
+  { key: 'few', label: 'few-shot %', get: (s) => s.shots?.few ?? null, fmt: pct, higherBetter: true },
+  { key: 'macroRecall', label: 'macro recall %', get: (s) => s.macroRecall, fmt: pct, higherBetter: true },
+  { key: 'macroPrecision', label: 'macro precision %', get: (s) => s.macroPrecision, fmt: pct, higherBetter: true },
+  { key: 'nll', label: 'NLL', get: (s) => s.nll, fmt: (v) => (v === null ? '—' : formatNumber(v, 3)), higherBetter: false },
+  { key: 'ece', label: 'ECE', get: (s) => s.ece, fmt: (v) => (v === null ? '—' : formatNumber(v, 3)), higherBetter: false },
+];
+
+function resultsTable(): HTMLElement {
+  const complete = workers.length > 0 && workers.every((w) => w.latest?.id === requestId);
+  const uniformOf = (c: Column) => workers.find((w) => w.run.name === c.run)?.uniform.get(c.id);
+  const rows = METRICS.map((m) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, m.label),
+      ...columns.map((c) => {
+        const r = resultOf(c);
+        if (r?.error) return h('td', { class: 'error', 'data-method': c.id, 'data-metric': m.key }, '—');
+        const v = r?.scalars ? m.get(r.scalars) : null;
+        const u = uniformOf(c);
+        const base = u ? m.get(u) : null;
+        const diff = v !== null && base !== null ? v - base : null;
+        const better = diff !== null && Math.abs(diff) > 1e-12 && diff > 0 === m.higherBetter;
+        return h(
+          'td',
+          { class: 'num', 'data-method': c.id, 'data-metric': m.key, 'data-value': v === null ? undefined : String(v) },
+          m.fmt(v),
+          diff !== null && Math.abs(diff) > 1e-12 ? h('span', { class: `diff ${better ? 'up' : 'down'}`, title: 'difference to the uniform prior' }, ` ${diff > 0 ? '+' : '−'}${m.fmt(Math.abs(diff))}`) : null,
+        );
+      }),
+    ),
+  );
+  const errors = columns.map((c) => ({ c, e: resultOf(c)?.error })).filter((x) => x.e);
+  return h(
+    'section',
+    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results', 'data-label': target?.label ?? '', 'data-complete': complete ? String(requestId) : undefined },
+    h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...columns.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)))), h('tbody', {}, ...rows)),
+    ...errors.map(({ c, e }) => h('p', { class: 'error', role: 'alert' }, `${c.label}: ${e}`)),
+    h('p', { class: 'status' }, 'Differences are to the same method under the uniform prior.'),
+  );
+}
+
+function shotOrder(run: MetricsRun, shots: Ready['shots']): { order: number[]; groups: ShotGroup[] } {
+  const groups = run.trainCounts.map((n) => shotGroup(n, shots));
+  const order = run.trainCounts.map((_, i) => i).sort((a, b) => (run.trainCounts[b] ?? 0) - (run.trainCounts[a] ?? 0) || a - b);
+  return { order, groups };
+}
+
+function focusSelect(): HTMLElement {
+  const select = h('select', { id: 'focus', 'aria-label': 'Method shown in the charts' }, ...columns.map((c) => h('option', { value: c.id, selected: c.id === view.focus }, c.label)));
+  select.addEventListener('change', () => {
+    view.focus = select.value;
+    persist();
+    render();
+  });
+  return h('label', { for: 'focus' }, 'Charts for ', select);
+}
+
+function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGroup[]): HTMLElement {
+  const c = s.runs[0]?.classes.length ?? 0;
+  const names = s.runs[0]?.classes ?? [];
+  const conf = r?.confusion;
+  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion' }, h('h2', {}, 'Confusion'));
+  if (!conf) return section;
+  // Shot group x shot group, rows normalised: where each group's images end up.
+  const gs: ShotGroup[] = ['many', 'medium', 'few'];
+  const mass = gs.map(() => gs.map(() => 0));
+  const pairs: { y: number; p: number; n: number }[] = [];
+  for (let y = 0; y < c; y++) {
+    for (let p = 0; p < c; p++) {
+      const n = conf[y * c + p] ?? 0;
+      if (n === 0) continue;
+      const gy = gs.indexOf(groups[y] ?? 'few');
+      const gp = gs.indexOf(groups[p] ?? 'few');
+      (mass[gy] as number[])[gp] = (mass[gy]?.[gp] ?? 0) + n;
+      if (y !== p) pairs.push({ y, p, n });
+    }
+  }
+  pairs.sort((a, b) => b.n - a.n);
+  const groupTable = h(
+    'table',
+    { class: 'group-confusion' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'true \\ predicted'), ...gs.map((g) => h('th', { class: 'num' }, g)))),
+    h(
+      'tbody',
+      {},
+      ...gs.map((g, i) => {
+        const total = mass[i]?.reduce((a, b) => a + b, 0) ?? 0;
+        return h('tr', {}, h('th', { scope: 'row' }, g), ...gs.map((_, j) => h('td', { class: 'num' }, total ? `${(((mass[i]?.[j] ?? 0) / total) * 100).toFixed(1)}%` : '—')));
+      }),
+    ),
+  );
+  const top = h('ol', { class: 'top-confusions', 'data-testid': 'top-confusions' }, ...pairs.slice(0, 10).map((x) => h('li', {}, `${names[x.y]} → ${names[x.p]}: ${x.n}`)));
+  const toggle = h('button', { type: 'button', 'aria-pressed': String(view.fullMatrix) }, view.fullMatrix ? 'Hide full matrix' : `Show full ${c} × ${c} matrix`);
+  toggle.addEventListener('click', () => {
+    view.fullMatrix = !view.fullMatrix;
+    persist();
+    render();
+  });
+  section.append(h('div', { class: 'confusion-grid' }, h('div', {}, h('h3', {}, 'By shot group'), groupTable), h('div', {}, h('h3', {}, 'Top confusions'), top)), toggle);
+  if (view.fullMatrix) {
+    const canvas = h('canvas', { class: 'full-matrix', role: 'img', 'aria-label': `Confusion matrix, ${c} classes sorted by training count` });
+    section.append(canvas);
+    drawConfusion(canvas, conf, c, shotOrder(s.runs[0] as MetricsRun, s.shots).order);
+  }
+  return section;
+}
+
+function sweepSection(): HTMLElement {
+  const series = columns.map((c) => ({ column: c, sweep: workers.find((w) => w.run.name === c.run)?.sweep.get(c.id) }));
+  const first = series.find((x) => x.sweep?.points)?.sweep?.points ?? [];
+  const section = h('section', { 'aria-label': 'Shifted test sets', 'data-testid': 'sweep' }, h('h2', {}, 'Shifted test sets (top-1 %, paper Table 2 layout)'));
+  if (first.length === 0) {
+    const err = series.find((x) => x.sweep?.error)?.sweep?.error;
+    section.append(h('p', { class: 'status' }, err ?? (workers.every((w) => w.loaded) ? 'No sweep.' : 'Computing…')));
+    return section;
+  }
+  const current = target?.label ?? '';
+  const table = h(
+    'table',
+    { class: 'sweep' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'method'), ...first.map((p) => h('th', { class: `num${p.name === current ? ' current' : ''}`, scope: 'col' }, p.name)), h('th', { class: 'num current', scope: 'col' }, `current (${current})`))),
+    h(
+      'tbody',
+      {},
+      ...series.map(({ column, sweep }) =>
+        h(
+          'tr',
+          { 'data-method': column.id },
+          h('th', { scope: 'row' }, column.label),
+          ...first.map((p, i) => h('td', { class: `num${p.name === current ? ' current' : ''}` }, sweep?.points?.[i] ? pct(sweep.points[i]?.accuracy) : '—')),
+          h('td', { class: 'num current' }, pct(resultOf(column)?.scalars?.expectedAccuracy)),
+        ),
+      ),
+    ),
+  );
+  section.append(
+    sweepChart(
+      first.map((p) => p.name),
+      series.map(({ column, sweep }) => ({ label: column.label, values: sweep?.points?.map((p) => p.accuracy) ?? [] })),
+      first.findIndex((p) => p.name === current),
+    ),
+    table,
+    h('p', { class: 'status' }, 'Each shifted test set keeps the first images of each class (forward-r like training, backward-r reversed); predictions are compensated to its exact prior. "current" is the expected accuracy under the editor’s prior.'),
+  );
+  return section;
+}
+
+function runPicker(s: MetricsState): HTMLElement {
+  const chosen = new Set(s.status === 'ready' ? s.runs.map((r) => r.name) : []);
+  const boxes = s.available.map((r) => {
+    const box = h('input', { type: 'checkbox', id: `run-${r.name}`, value: r.name, checked: chosen.has(r.name) });
+    return { box, label: h('label', { for: `run-${r.name}` }, box, ` ${r.name} (${r.lossKind}, ${r.numClasses} classes)`) };
+  });
+  const apply = h('button', { type: 'button' }, 'Compare selected runs');
+  apply.addEventListener('click', () => api.postMessage({ type: 'selectRuns', names: boxes.filter((b) => b.box.checked).map((b) => b.box.value) }));
+  const parts: (HTMLElement | string)[] = [h('div', { class: 'runs' }, ...boxes.map((b) => b.label)), apply];
+  if (s.status === 'ready') {
+    const splits = [...new Set(s.available.filter((a) => chosen.has(a.name)).flatMap((a) => a.splits))];
+    const select = h('select', { 'aria-label': 'Evaluation split' }, ...splits.map((n) => h('option', { value: n, selected: n === s.split }, n)));
+    select.addEventListener('change', () => api.postMessage({ type: 'selectSplit', split: select.value }));
+    parts.push(h('label', {}, ' split ', select));
+    for (const r of s.runs) {
+      const b = h('button', { type: 'button', title: 'TF.js model with the target prior folded into its last bias, and the bias as JSON' }, `Export ${r.name} adjusted…`);
+      b.addEventListener('click', () => api.postMessage({ type: 'exportModel', run: r.name }));
+      parts.push(b);
+    }
+  }
+  return h('section', { class: 'toolbar', 'aria-label': 'Runs' }, ...parts);
+}
+
+function renderReady(s: Ready): void {
+  const focus = columns.find((c) => c.id === view.focus);
+  const r = focus ? resultOf(focus) : undefined;
+  const run = s.runs[0] as MetricsRun;
+  const { order, groups } = shotOrder(run, s.shots);
+  const recall = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group' });
+  const reliability = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence' });
+  const loading = !loadError && workers.some((w) => !w.loaded) ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
+  app.replaceChildren(
+    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, h('strong', { 'data-testid': 'target-label' }, target?.label ?? 'none'))),
+    runPicker(s),
+    loadError ? h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, loadError) : '',
+    loading ?? '',
+    resultsTable(),
+    h('div', { class: 'toolbar' }, focusSelect(), h('span', { class: 'legend' }, ...(['many', 'medium', 'few'] as const).map((g) => h('span', {}, h('span', { class: `swatch shot-${g}`, 'aria-hidden': 'true' }), g)))),
+    h('div', { class: 'charts' }, h('section', { 'aria-label': 'Per-class recall' }, h('h2', {}, 'Per-class recall'), recall), h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), reliability)),
+    confusionSection(s, r, groups),
+    sweepSection(),
+  );
+  const colors = { many: themeColor('--vscode-charts-blue', '#3794ff'), medium: themeColor('--vscode-charts-orange', '#d18616'), few: themeColor('--vscode-charts-red', '#f14c4c') };
+  if (r?.perClassRecall) drawRecallBars(recall, r.perClassRecall, order, groups, colors);
+  if (r?.reliability) drawReliability(reliability, r.reliability);
+}
+
+function render(): void {
+  const s = state;
+  if (!s) app.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
+  else if (s.status === 'empty') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'status', 'data-testid': 'empty' }, s.message), runPicker(s));
+  else if (s.status === 'error') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, s.error), runPicker(s));
+  else renderReady(s);
+}
+
+// Many slider moves arrive per frame at most (the editor throttles); render once per frame regardless.
+let frame = 0;
+function scheduleRender(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  let m;
+  try {
+    m = parseMetricsHostMessage(event.data);
+  } catch {
+    return;
+  }
+  if (m.type === 'setState') {
+    state = m.state;
+    if (m.state.status === 'ready') void loadRuns(m.state);
+    else {
+      for (const w of workers) w.terminate();
+      workers = [];
+      loadKey = '';
+    }
+    render();
+    return;
+  }
+  const classes = state?.status === 'ready' ? state.runs[0]?.classes.length : undefined;
+  if (classes !== undefined && m.prior.shares.length !== classes) return;
+  target = m.prior;
+  requestAll();
+  scheduleRender();
+});
+
+render();
+api.postMessage({ type: 'ready' });
