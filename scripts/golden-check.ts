@@ -134,7 +134,7 @@ interface LossCase {
 }
 
 function readCase(raw: Json, index: number): LossCase {
-  const id = typeof field(raw, 'id', `cases[${index}]`) === 'string' ? String(field(raw, 'id', '')) : `#${index}`;
+  const id = isRecord(raw) && typeof raw.id === 'string' ? raw.id : `#${index}`;
   const where = `case '${id}'`;
   const inputs = field(raw, 'inputs', where);
   const labels = vector(field(inputs, 'labels', `${where} inputs`), `${where} inputs.labels`);

@@ -142,7 +142,7 @@ export class WhatIfEvaluator {
       if (!(i >= 0 && i < this.numSamples)) throw new Error(`Evaluation: row index ${i} is outside 0..${this.numSamples - 1}.`);
       support[this.labels[i]]++;
     }
-    const { weights, coverage } = sampleWeights(options.targetPrior, support, count);
+    const { weights, coverage, targetPrior } = sampleWeights(options.targetPrior, support, count);
 
     const confusion = new Int32Array(c * c);
     const binWeight = new Float64Array(ECE_BINS);
@@ -197,7 +197,7 @@ export class WhatIfEvaluator {
       support,
       weights,
       coverage,
-      targetPrior: options.targetPrior === undefined ? null : parsePrior(options.targetPrior, c, 'target prior'),
+      targetPrior,
       totalWeight,
       nll,
       brier,
@@ -314,16 +314,16 @@ function checkBias(bias: ArrayLike<number> | undefined, c: number): Float64Array
 }
 
 /**
- * Per-class sample weight p_t(y) / p_eval(y) (1 everywhere without a target prior), and the target
- * mass on classes present in the evaluation set.
+ * Per-class sample weight p_t(y) / p_eval(y) (1 everywhere without a target prior), the target mass on
+ * classes present in the evaluation set, and the normalised target prior.
  */
 function sampleWeights(
   targetPrior: ArrayLike<number> | undefined,
   support: Int32Array,
   count: number,
-): { weights: Float64Array; coverage: number } {
+): { weights: Float64Array; coverage: number; targetPrior: Float64Array | null } {
   const c = support.length;
-  if (targetPrior === undefined) return { weights: new Float64Array(c).fill(1), coverage: 1 };
+  if (targetPrior === undefined) return { weights: new Float64Array(c).fill(1), coverage: 1, targetPrior: null };
   const pt = parsePrior(targetPrior, c, 'target prior');
   const weights = new Float64Array(c);
   let coverage = 0;
@@ -335,5 +335,5 @@ function sampleWeights(
   if (coverage === 0) {
     throw new PriorError('target prior: it puts no weight on any class present in the evaluation set, so nothing can be measured under it.');
   }
-  return { weights, coverage };
+  return { weights, coverage, targetPrior: pt };
 }
