@@ -19,6 +19,7 @@ import { buildModel, withNewHead } from './models';
 import { learningRate, Optimizer } from './optimizer';
 import { buildPixelCache, openPixelCache, type PixelSource } from './pixelCache';
 import { Rng } from './rng';
+import { trainStep, type LossFn } from './trainStep';
 import { classCounts, holdOutValidation, listImageFolder, type Sample } from './samples';
 
 export interface TrainHooks {
@@ -38,7 +39,7 @@ function detectChannels(samples: readonly Sample[]): 1 | 3 {
   return probe.every((s) => isGray(decodeImage(readFileSync(s.path), s.path))) ? 1 : 3;
 }
 
-function lossFunction(config: TrainConfig, sourcePrior: readonly number[]): (z: tf.Tensor2D, y: tf.Tensor1D) => tf.Scalar {
+export function lossFunction(config: Pick<TrainConfig, 'loss' | 'alpha' | 'lambda'>, sourcePrior: readonly number[]): LossFn {
   switch (config.loss) {
     case 'lade':
       return (z, y) => fusedLadeLoss(z, y, sourcePrior, { alpha: config.alpha, lambda: config.lambda });
@@ -210,22 +211,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     for (let step = epoch === startEpoch ? startStep : 0; step < stepsPerEpoch; step++) {
       fillBatch(trainData.source, trainData.labels, order.subarray(step * batch, (step + 1) * batch), shape, x, y, config.augment ? rng : undefined);
       lr = learningRate(globalStep, schedule);
-      let lossValue = NaN;
-      let correct = 0;
-      tf.tidy(() => {
-        const xs = tf.tensor4d(x, [batch, config.size, config.size, channels]);
-        const ys = tf.tensor1d(y, 'int32');
-        let hits: tf.Scalar | undefined;
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
-          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
-          return lossFn(logits, ys);
-        }, vars);
-        optimizer.step(grads, lr);
-        lossValue = value.dataSync()[0];
-        correct = hits!.dataSync()[0];
-        hits!.dispose();
-      });
+      const { loss: lossValue, correct } = trainStep(model, vars, optimizer, lossFn, x, y, [batch, config.size, config.size, channels], lr);
       if (!Number.isFinite(lossValue)) {
         throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
       }

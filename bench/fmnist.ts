@@ -1,0 +1,123 @@
+// npm run bench:fmnist: real data end to end. Writes a Fashion-MNIST-LT image-folder tree (train
+// n_i = floor(6000 * 0.01^(i/9)), test 1000 per class; from FASHION_MNIST_DIR or the Debian package
+// dataset-fashion-mnist), trains CE and LADE with the same schedule through the product's own path
+// (scan, decode, train), and prints Softmax / PC Softmax / LADE accuracy on the uniform test set and the
+// paper's forward/backward-r shifted subsets, with many/medium/few, ECE and NLL; --json prints
+// {"uniform": {"softmax", "pc_softmax", "lade"}, "forward-50": ...} in percent.
+// Options: --epochs N (12) --model cnn|resnet20 --batch N (128) --lr X (0.05) --size N (28) --out DIR
+//          --n-max N (6000) --test N (1000) --backend B --json
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { trainRun } from '../src/core/train';
+import { evaluateRuns, loadRun, parsePriorSpec, type PriorEvaluation } from '../src/core/train/runEvaluation';
+import type { BackendSetting, LossKind, ModelKind } from '../src/protocol/training';
+
+const { values: a } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '12' },
+    model: { type: 'string', default: 'cnn' },
+    batch: { type: 'string', default: '128' },
+    lr: { type: 'string', default: '0.05' },
+    size: { type: 'string', default: '28' },
+    out: { type: 'string', default: '.lade/bench-fmnist' },
+    'n-max': { type: 'string', default: '6000' },
+    test: { type: 'string', default: '1000' },
+    backend: { type: 'string', default: 'auto' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+
+function readIdx(file: string): Uint8Array {
+  const raw = gunzipSync(readFileSync(file));
+  const dims = raw[3];
+  return raw.subarray(4 + 4 * dims);
+}
+
+function writeTree(source: string, root: string, nMax: number, testPer: number): void {
+  if (existsSync(path.join(root, '.complete'))) return;
+  const load = (prefix: string): { images: Uint8Array; labels: Uint8Array } => ({
+    images: readIdx(path.join(source, `${prefix}-images-idx3-ubyte.gz`)),
+    labels: readIdx(path.join(source, `${prefix}-labels-idx1-ubyte.gz`)),
+  });
+  const write = (split: string, data: { images: Uint8Array; labels: Uint8Array }, quota: number[]): void => {
+    const taken = new Array(10).fill(0);
+    for (let i = 0; i < data.labels.length; i++) {
+      const c = data.labels[i];
+      if (taken[c] >= quota[c]) continue;
+      const png = new PNG({ width: 28, height: 28, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+      png.data = Buffer.from(data.images.subarray(i * 784, (i + 1) * 784));
+      const dir = path.join(root, split, `class${c}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${taken[c]}.png`), PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+      taken[c]++;
+    }
+  };
+  const quota = Array.from({ length: 10 }, (_, i) => Math.floor(nMax * 0.01 ** (i / 9)));
+  log(`writing Fashion-MNIST-LT to ${root}: train ${quota.join(' ')}, test ${testPer} per class`);
+  write('train', load('train'), quota);
+  write('test', load('t10k'), new Array(10).fill(testPer));
+  writeFileSync(path.join(root, '.complete'), '');
+}
+
+async function train(root: string, loss: LossKind): Promise<string> {
+  const outDir = path.join(a.out!, `run-${loss}`);
+  const t0 = Date.now();
+  const rec = await trainRun(
+    {
+      dataDir: root,
+      outDir,
+      loss,
+      model: a.model as ModelKind,
+      epochs: Number(a.epochs),
+      batchSize: Number(a.batch),
+      lr: Number(a.lr),
+      size: Number(a.size),
+      backend: a.backend as BackendSetting,
+      valFraction: 0,
+      seed: 1,
+    },
+    { onLog: (_, m) => log(`[${loss}] ${m}`) },
+  );
+  log(`[${loss}] done in ${((Date.now() - t0) / 1000).toFixed(0)} s on ${rec.backend.name}: test ${rec.finalAccuracy.test?.toFixed(2)}%`);
+  return outDir;
+}
+
+async function main(): Promise<void> {
+  const source = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+  if (!existsSync(path.join(source, 'train-images-idx3-ubyte.gz'))) {
+    throw new Error(`Fashion-MNIST not found in '${source}': apt-get install dataset-fashion-mnist or set FASHION_MNIST_DIR.`);
+  }
+  const root = path.join(a.out!, 'fashion-mnist-lt');
+  writeTree(source, root, Number(a['n-max']), Number(a.test));
+  const ce = loadRun(await train(root, 'ce'));
+  const lade = loadRun(await train(root, 'lade'));
+  const priors = ['forward:50', 'forward:25', 'forward:10', 'forward:5', 'forward:2', 'uniform', 'backward:2', 'backward:5', 'backward:10', 'backward:25', 'backward:50'];
+  const evals: PriorEvaluation[] = priors.map((p) => evaluateRuns([ce, lade], parsePriorSpec(p)));
+  if (a.json) {
+    const out: Record<string, Record<string, number>> = {};
+    for (const e of evals) out[e.prior] = Object.fromEntries(e.results.map((r) => [r.method, 100 * r.metrics.expectedAccuracy]));
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  const f = (x: number | null | undefined): string => (x == null ? '-' : (100 * x).toFixed(1)).padStart(6);
+  console.log('prior          softmax  pc_softmax   lade');
+  for (const e of evals) {
+    const acc = (m: string): string => f(e.results.find((r) => r.method === m)?.metrics.expectedAccuracy);
+    console.log(`${e.prior.padEnd(13)} ${acc('softmax')}  ${acc('pc_softmax')}     ${acc('lade')}`);
+  }
+  const uniform = evals.find((e) => e.prior === 'uniform')!;
+  console.log('\nuniform test set: method  many  medium  few   ECE    NLL');
+  for (const r of uniform.results) {
+    const m = r.metrics;
+    console.log(`  ${r.method.padEnd(11)} ${f(m.shots?.many)} ${f(m.shots?.medium)} ${f(m.shots?.few)}  ${m.ece.toFixed(3)}  ${m.nll.toFixed(3)}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  log(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});

@@ -1,0 +1,129 @@
+// npm run bench:train: images/s of one training step (forward, backward, SGD update) at batch 128 for the
+// small CNN on 28x28x1 and ResNet-20 on 32x32x3, on each tfjs backend present (cpu only with --cpu: it is
+// 20-300x slower), and for the same networks in PyTorch when `python3 -c "import torch"` works. Rounds
+// alternate between engines so machine load hits all alike; prints medians and the ratio ours / PyTorch.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initBackend } from '../src/core/tf/backend';
+import type { BackendChoice } from '../src/core/tf/backend';
+import { buildModel } from '../src/core/train/models';
+import { Optimizer } from '../src/core/train/optimizer';
+import { Rng } from '../src/core/train/rng';
+import { lossFunction } from '../src/core/train/trainRun';
+import { trainStep } from '../src/core/train/trainStep';
+import type { ModelKind } from '../src/protocol/training';
+import * as tf from '@tensorflow/tfjs';
+
+const BATCH = 128;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const STEPS = Number(process.env.BENCH_STEPS ?? 3);
+const NETS: { kind: ModelKind; size: number; channels: number; label: string }[] = [
+  { kind: 'cnn', size: 28, channels: 1, label: 'CNN 28x28x1' },
+  { kind: 'resnet20', size: 32, channels: 3, label: 'ResNet-20 32x32x3' },
+];
+
+async function tfjsRound(backend: BackendChoice, net: (typeof NETS)[number]): Promise<number> {
+  await initBackend(backend);
+  const rng = new Rng(1);
+  const model = buildModel({ kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 }, rng);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const opt = new Optimizer(vars, { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 });
+  const x = Float32Array.from({ length: BATCH * net.size * net.size * net.channels }, () => rng.normal());
+  const y = Int32Array.from({ length: BATCH }, () => rng.int(10));
+  const loss = lossFunction({ loss: 'ce', alpha: 0, lambda: 0 }, new Array(10).fill(0.1));
+  const shape = [BATCH, net.size, net.size, net.channels] as const;
+  trainStep(model, vars, opt, loss, x, y, shape, 0.01); // warm-up: kernel setup, XNNPACK operator creation
+  const t0 = performance.now();
+  for (let s = 0; s < STEPS; s++) trainStep(model, vars, opt, loss, x, y, shape, 0.01);
+  const seconds = (performance.now() - t0) / 1000;
+  opt.dispose();
+  model.dispose();
+  return (STEPS * BATCH) / seconds;
+}
+
+const TORCH = `
+import sys, time, torch, torch.nn as nn
+torch.set_num_threads(int(sys.argv[3]))
+kind, size = sys.argv[1], int(sys.argv[2])
+def block(i, o, s):
+    class B(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(i, o, 3, s, 1, bias=False); self.b1 = nn.BatchNorm2d(o)
+            self.c2 = nn.Conv2d(o, o, 3, 1, 1, bias=False); self.b2 = nn.BatchNorm2d(o)
+            self.sc = nn.Sequential() if s == 1 and i == o else nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o))
+        def forward(self, x):
+            return torch.relu(self.b2(self.c2(torch.relu(self.b1(self.c1(x))))) + self.sc(x))
+    return B()
+if kind == 'cnn':
+    net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * (size // 4) ** 2, 128), nn.ReLU(), nn.Linear(128, 10))
+    ch = 1
+else:
+    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
+    i = 16
+    for st, o in enumerate([16, 32, 64]):
+        for b in range(3):
+            layers.append(block(i, o, 2 if st > 0 and b == 0 else 1)); i = o
+    net = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+    ch = 3
+opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+x = torch.randn(${BATCH}, ch, size, size); y = torch.randint(0, 10, (${BATCH},))
+def step():
+    opt.zero_grad(); loss = nn.functional.cross_entropy(net(x), y); loss.backward(); opt.step()
+step()
+t = time.perf_counter()
+for _ in range(${STEPS}): step()
+print(${STEPS} * ${BATCH} / (time.perf_counter() - t))
+`;
+
+function torchAvailable(): boolean {
+  return spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+function torchRound(script: string, net: (typeof NETS)[number], threads: number): number {
+  return Number(execFileSync('python3', [script, net.kind, String(net.size), String(threads)], { encoding: 'utf8' }).trim());
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main(): Promise<void> {
+  const backends: BackendChoice[] = ['wasm'];
+  if (process.argv.includes('--cpu')) backends.push('cpu');
+  for (const b of ['webgpu', 'tensorflow'] as const) {
+    try {
+      await initBackend(b);
+      backends.push(b);
+    } catch (e) {
+      console.log(`(${b}: ${(e as Error).message})`);
+    }
+  }
+  const torch = torchAvailable();
+  const script = path.join(os.tmpdir(), 'lade-bench-torch.py');
+  if (torch) writeFileSync(script, TORCH);
+  else console.log('(PyTorch: python3 -c "import torch" fails; install python3-torch for the comparison)');
+  console.log(`batch ${BATCH}, ${ROUNDS} rounds x ${STEPS} steps, ${os.cpus().length} cores, images/s (median):`);
+  for (const net of NETS) {
+    const samples = new Map<string, number[]>();
+    const add = (k: string, v: number): void => void samples.set(k, [...(samples.get(k) ?? []), v]);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const b of backends) add(`tfjs-${b}`, await tfjsRound(b, net));
+      if (torch) {
+        add('pytorch-1-thread', torchRound(script, net, 1));
+        add(`pytorch-${os.cpus().length}-threads`, torchRound(script, net, os.cpus().length));
+      }
+    }
+    const ref = samples.get('pytorch-1-thread');
+    for (const [k, v] of samples) {
+      const ratio = ref && k.startsWith('tfjs') ? `  ratio vs PyTorch 1 thread: ${(median(v) / median(ref)).toFixed(2)}` : '';
+      console.log(`${net.label.padEnd(20)} ${k.padEnd(22)} ${median(v).toFixed(0).padStart(6)} img/s${ratio}`);
+    }
+  }
+}
+
+void main();

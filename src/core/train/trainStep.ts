@@ -1,0 +1,40 @@
+// One optimisation step: forward in training mode, loss, gradients of the trainable variables, optimizer
+// update. Returns the loss and the number of correct argmax predictions of the batch.
+import * as tf from '@tensorflow/tfjs';
+import type { Optimizer } from './optimizer';
+
+export type LossFn = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
+
+export interface StepResult {
+  readonly loss: number;
+  readonly correct: number;
+}
+
+export function trainStep(
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  optimizer: Optimizer,
+  lossFn: LossFn,
+  x: Float32Array,
+  y: Int32Array,
+  shape: readonly [number, number, number, number],
+  lr: number,
+): StepResult {
+  let loss = NaN;
+  let correct = 0;
+  tf.tidy(() => {
+    const xs = tf.tensor4d(x, [...shape]);
+    const ys = tf.tensor1d(y, 'int32');
+    let hits: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+      return lossFn(logits, ys);
+    }, vars);
+    optimizer.step(grads, lr);
+    loss = value.dataSync()[0];
+    correct = hits!.dataSync()[0];
+    hits!.dispose();
+  });
+  return { loss, correct };
+}
