@@ -3,7 +3,7 @@
 // (webview/<panel>/main.ts -> dist/webview/<panel>.js, plus webview/<panel>/*.css copied, and
 // webview/<panel>/<name>.worker.ts -> dist/webview/<name>.worker.js for web workers).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -57,9 +57,30 @@ const webviewEntries = existsSync('webview')
     )
   : {};
 
+// Each `lade` subcommand (src/cli/commands.ts: `load: () => import('./name')`) is its own bundle,
+// dist/cli-<name>.js, loaded only when run: `lade analyze` must not parse TF.js on every start.
+const cliCommands = [...readFileSync('src/cli/commands.ts', 'utf8').matchAll(/import\('\.\/([\w-]+)'\)/g)].map((m) => m[1]);
+const cliCommandsExternal = {
+  name: 'cli-commands-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) =>
+      path.resolve(args.importer) === path.resolve('src/cli/commands.ts')
+        ? { path: `./cli-${args.path.slice(2)}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...nodeCommon,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [cliCommandsExternal],
+  },
+  { ...nodeCommon, entryPoints: Object.fromEntries(cliCommands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), outdir: 'dist' },
   { ...nodeCommon, entryPoints: workerEntries, outdir: 'dist' },
   {
     ...common,

@@ -87,7 +87,8 @@ function main(): void {
   const smallFind = Array.from({ length: runs }, () => runFind(small));
 
   const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
-  console.log(`\nscan benchmark (${runs} alternating runs each, medians; ${os.cpus().length} cores, node ${process.version})`);
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`\nscan benchmark (${runs} alternating runs each, medians; ${os.cpus().length} cores, load average ${load}, node ${process.version})`);
   console.log(`1,000,000 files / 1,000 classes: lade analyze ${fmt(median(lade))}, find | wc -l ${fmt(median(find))}, ratio ${(median(lade) / median(find)).toFixed(2)} (goal <= 1.5)`);
   console.log(`  lade runs: ${lade.map(fmt).join(', ')}`);
   console.log(`  find runs: ${find.map(fmt).join(', ')}`);

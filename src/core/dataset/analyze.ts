@@ -121,7 +121,8 @@ async function countFromFolders(
   const jobs = ds.splits.flatMap((s, si) => s.classes.map((c) => ({ si, ci: index.get(c.name)!, dir: c.dir })));
   const ctx = crawlContext(root, ignore, issues, options.signal, progress.tick);
   await forEachLimited(jobs, CLASS_CONCURRENCY, async (job) => {
-    splits[job.si]!.counts[job.ci]! += await countImages(job.dir, ctx);
+    const n = await countImages(job.dir, ctx);
+    splits[job.si]!.counts[job.ci]! += n;
   });
   crawlWarnings(root, ds, issues, warnings);
   return {
