@@ -11,6 +11,7 @@ import {
   logitAdjustedCrossEntropy,
   softmaxCrossEntropy,
 } from '../../../../src/core/losses';
+import { priorBias } from '../../../../src/core/priors';
 import { initBackend } from '../../../../src/core/tf/backend';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
@@ -110,6 +111,18 @@ describe.each(['wasm', 'cpu'] as const)('losses on %s', (backend) => {
     tf.dispose(ladeLoss(z, y, [4, 3, 2, 1]));
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([z, y]);
+  });
+
+  it('a never-predict class (target prior 0, bias -Infinity) gets probability 0 from softmax, without NaN', () => {
+    const bias = priorBias('ce-pc', [5, 3, 2], [0.5, 0, 0.5]);
+    expect(bias[1]).toBe(-Infinity);
+    const probs = tf.tidy(() => tf.softmax(tf.add(tf.tensor2d([[1, 50, 2], [-3, 0, 1e4]]), tf.tensor1d(Float32Array.from(bias)))));
+    const p = Array.from(probs.dataSync());
+    probs.dispose();
+    expect(p.some(Number.isNaN)).toBe(false);
+    expect(p[1]).toBe(0);
+    expect(p[4]).toBe(0);
+    expect(p[0] + p[2]).toBeCloseTo(1, 6);
   });
 
   it('rejects malformed inputs with messages naming the problem', () => {

@@ -121,6 +121,33 @@ describe('priorBias', () => {
     expect(priorBias('lade', [10, 0, 5], [1, 1, 1])[1]).toBeCloseTo(Math.log(1 / 3), 14);
   });
 
+  it('property: a bias is finite except -Infinity exactly where p_t = 0, or a PriorError for PC without training images', () => {
+    const entry = fc.oneof(fc.constant(0), fc.double({ min: 1e-300, max: 1e6, noNaN: true }));
+    const kind = fc.constantFrom('lade', 'bs', 'la', 'ce-pc', 'softmax' as const);
+    const vector = (c: number) => fc.array(entry, { minLength: c, maxLength: c });
+    const tauArb = fc.double({ min: -2, max: 2, noNaN: true });
+    const caseArb = fc.integer({ min: 1, max: 8 }).chain((c) => fc.tuple(vector(c), vector(c), kind, tauArb));
+    fc.assert(
+      fc.property(caseArb, ([ps, pt, k, tau]) => {
+        let bias: Float64Array;
+        try {
+          bias = priorBias(k, ps, pt, { tau });
+        } catch (err) {
+          expect(err).toBeInstanceOf(PriorError);
+          const allZero = ps.every((v) => v === 0) || pt.every((v) => v === 0);
+          const uncompensable = (k === 'ce-pc' || (k === 'la' && tau !== 1)) && ps.some((v, c) => v === 0 && pt[c] > 0);
+          expect(allZero || uncompensable).toBe(true);
+          return;
+        }
+        bias.forEach((b, c) => {
+          expect(Number.isNaN(b)).toBe(false);
+          if (k !== 'softmax' && pt[c] === 0) expect(b).toBe(-Infinity);
+          else expect(Number.isFinite(b)).toBe(true);
+        });
+      }),
+    );
+  });
+
   it('validates both priors', () => {
     expect(() => priorBias('lade', ps, [1, 1])).toThrow('target prior: expected 3 values');
     expect(() => priorBias('lade', [1, NaN, 1], pt)).toThrow('source prior: class 1 is NaN');
