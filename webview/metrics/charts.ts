@@ -5,15 +5,20 @@ import { themeColor } from '../shared/dom';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+/** A 2D context for the canvas at its CSS width; the width is measured once per canvas (no layout per redraw). */
 function sized(canvas: HTMLCanvasElement, cssHeight: number): CanvasRenderingContext2D {
-  const width = canvas.parentElement?.clientWidth || 600;
+  const width = Number(canvas.dataset.cssWidth) || canvas.parentElement?.clientWidth || 600;
   const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(cssHeight * ratio);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${cssHeight}px`;
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-  ctx.scale(ratio, ratio);
+  if (canvas.dataset.cssWidth !== String(width)) {
+    canvas.dataset.cssWidth = String(width);
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(cssHeight * ratio);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${cssHeight}px`;
+  }
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, cssHeight);
   return ctx;
 }
 
@@ -38,13 +43,16 @@ export function drawReliability(canvas: HTMLCanvasElement, bins: readonly Reliab
   const ctx = sized(canvas, size);
   const width = Math.min(canvas.width / (window.devicePixelRatio || 1), size);
   const fg = themeColor('--vscode-foreground', '#ccc');
+  const bar = themeColor('--vscode-charts-blue', '#3794ff');
+  const mark = themeColor('--vscode-charts-red', '#f14c4c');
+  ctx.setLineDash([]);
   ctx.strokeStyle = themeColor('--vscode-editorWidget-border', '#666');
   ctx.strokeRect(0.5, 0.5, width - 1, size - 1);
   for (const b of bins) {
     if (b.count === 0) continue;
-    ctx.fillStyle = themeColor('--vscode-charts-blue', '#3794ff');
+    ctx.fillStyle = bar;
     ctx.fillRect(b.lower * width, size - b.accuracy * size, (b.upper - b.lower) * width - 1, b.accuracy * size);
-    ctx.fillStyle = themeColor('--vscode-charts-red', '#f14c4c');
+    ctx.fillStyle = mark;
     ctx.fillRect(b.lower * width, size - b.confidence * size - 1, (b.upper - b.lower) * width - 1, 2);
   }
   ctx.strokeStyle = fg;
@@ -90,8 +98,8 @@ const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca70
 /** Accuracy of each method over the shifted settings, the current setting marked. */
 export function sweepChart(settings: readonly string[], series: readonly { label: string; values: readonly number[] }[], current: number): SVGSVGElement {
   const w = 640;
-  const hgt = 220;
-  const pad = { l: 40, r: 10, t: 10, b: 50 };
+  const hgt = 250;
+  const pad = { l: 50, r: 10, t: 10, b: 70 };
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const lo = Math.max(0, Math.floor(Math.min(...all, 1) * 10) / 10);
   const hi = Math.min(1, Math.ceil(Math.max(...all, 0) * 10) / 10);

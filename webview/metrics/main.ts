@@ -251,18 +251,23 @@ function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGro
   // Shot group x shot group, rows normalised: where each group's images end up.
   const gs: ShotGroup[] = ['many', 'medium', 'few'];
   const mass = gs.map(() => gs.map(() => 0));
+  // The ten largest off-diagonal cells, kept sorted while scanning (a full sort of C^2 cells costs too much at 1,000 classes).
   const pairs: { y: number; p: number; n: number }[] = [];
+  const groupIndex = groups.map((g) => gs.indexOf(g));
   for (let y = 0; y < c; y++) {
+    const gy = groupIndex[y] ?? 2;
+    const row = mass[gy] as number[];
     for (let p = 0; p < c; p++) {
       const n = conf[y * c + p] ?? 0;
       if (n === 0) continue;
-      const gy = gs.indexOf(groups[y] ?? 'few');
-      const gp = gs.indexOf(groups[p] ?? 'few');
-      (mass[gy] as number[])[gp] = (mass[gy]?.[gp] ?? 0) + n;
-      if (y !== p) pairs.push({ y, p, n });
+      row[groupIndex[p] ?? 2] = (row[groupIndex[p] ?? 2] ?? 0) + n;
+      if (y === p || (pairs.length === 10 && n <= (pairs[9]?.n ?? 0))) continue;
+      let at = pairs.length;
+      while (at > 0 && (pairs[at - 1]?.n ?? 0) < n) at--;
+      pairs.splice(at, 0, { y, p, n });
+      if (pairs.length > 10) pairs.pop();
     }
   }
-  pairs.sort((a, b) => b.n - a.n);
   const groupTable = h(
     'table',
     { class: 'group-confusion' },
@@ -276,7 +281,7 @@ function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGro
       }),
     ),
   );
-  const top = h('ol', { class: 'top-confusions', 'data-testid': 'top-confusions' }, ...pairs.slice(0, 10).map((x) => h('li', {}, `${names[x.y]} → ${names[x.p]}: ${x.n}`)));
+  const top = h('ol', { class: 'top-confusions', 'data-testid': 'top-confusions' }, ...pairs.map((x) => h('li', {}, `${names[x.y]} → ${names[x.p]}: ${x.n}`)));
   const toggle = h('button', { type: 'button', 'aria-pressed': String(view.fullMatrix) }, view.fullMatrix ? 'Hide full matrix' : `Show full ${c} × ${c} matrix`);
   toggle.addEventListener('click', () => {
     view.fullMatrix = !view.fullMatrix;
@@ -342,7 +347,7 @@ function runPicker(s: MetricsState): HTMLElement {
   apply.addEventListener('click', () => api.postMessage({ type: 'selectRuns', names: boxes.filter((b) => b.box.checked).map((b) => b.box.value) }));
   const parts: (HTMLElement | string)[] = [h('div', { class: 'runs' }, ...boxes.map((b) => b.label)), apply];
   if (s.status === 'ready') {
-    const splits = [...new Set(s.available.filter((a) => chosen.has(a.name)).flatMap((a) => a.splits))];
+    const splits = [...new Set([s.split, ...s.available.filter((a) => chosen.has(a.name)).flatMap((a) => a.splits)])];
     const select = h('select', { 'aria-label': 'Evaluation split' }, ...splits.map((n) => h('option', { value: n, selected: n === s.split }, n)));
     select.addEventListener('change', () => api.postMessage({ type: 'selectSplit', split: select.value }));
     parts.push(h('label', {}, ' split ', select));
@@ -355,32 +360,85 @@ function runPicker(s: MetricsState): HTMLElement {
   return h('section', { class: 'toolbar', 'aria-label': 'Runs' }, ...parts);
 }
 
-function renderReady(s: Ready): void {
-  const focus = columns.find((c) => c.id === view.focus);
-  const r = focus ? resultOf(focus) : undefined;
+interface Layout {
+  readonly key: string;
+  results: HTMLElement;
+  confusion: HTMLElement;
+  sweep: HTMLElement;
+  readonly label: HTMLElement;
+  readonly recall: HTMLCanvasElement;
+  readonly reliability: HTMLCanvasElement;
+  readonly order: number[];
+  readonly groups: ShotGroup[];
+  readonly colors: Record<ShotGroup, string>;
+}
+let layout: Layout | null = null;
+let stateVersion = 0;
+
+/** What decides the page's structure; anything else (the numbers) is updated in place. */
+function layoutKey(): string {
+  return [stateVersion, loadError, workers.map((w) => w.loaded).join(), view.focus, view.fullMatrix].join('|');
+}
+
+function buildReady(s: Ready): Layout {
   const run = s.runs[0] as MetricsRun;
   const { order, groups } = shotOrder(run, s.shots);
   const recall = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group' });
   const reliability = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence' });
+  const label = h('strong', { 'data-testid': 'target-label' }, target?.label ?? 'none');
   const loading = !loadError && workers.some((w) => !w.loaded) ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
+  const built: Layout = {
+    key: layoutKey(),
+    results: resultsTable(),
+    confusion: h('section'),
+    sweep: sweepSection(),
+    label,
+    recall,
+    reliability,
+    order,
+    groups,
+    colors: { many: themeColor('--vscode-charts-blue', '#3794ff'), medium: themeColor('--vscode-charts-orange', '#d18616'), few: themeColor('--vscode-charts-red', '#f14c4c') },
+  };
   app.replaceChildren(
-    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, h('strong', { 'data-testid': 'target-label' }, target?.label ?? 'none'))),
+    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, label)),
     runPicker(s),
     loadError ? h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, loadError) : '',
     loading ?? '',
-    resultsTable(),
+    built.results,
     h('div', { class: 'toolbar' }, focusSelect(), h('span', { class: 'legend' }, ...(['many', 'medium', 'few'] as const).map((g) => h('span', {}, h('span', { class: `swatch shot-${g}`, 'aria-hidden': 'true' }), g)))),
     h('div', { class: 'charts' }, h('section', { 'aria-label': 'Per-class recall' }, h('h2', {}, 'Per-class recall'), recall), h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), reliability)),
-    confusionSection(s, r, groups),
-    sweepSection(),
+    built.confusion,
+    built.sweep,
   );
-  const colors = { many: themeColor('--vscode-charts-blue', '#3794ff'), medium: themeColor('--vscode-charts-orange', '#d18616'), few: themeColor('--vscode-charts-red', '#f14c4c') };
-  if (r?.perClassRecall) drawRecallBars(recall, r.perClassRecall, order, groups, colors);
-  if (r?.reliability) drawReliability(reliability, r.reliability);
+  return built;
+}
+
+/** New numbers into the existing page: the table, the charts, the confusion and the sweep's marker. */
+function updateReady(s: Ready, l: Layout): void {
+  const focus = columns.find((c) => c.id === view.focus);
+  const r = focus ? resultOf(focus) : undefined;
+  l.label.textContent = target?.label ?? 'none';
+  const results = resultsTable();
+  l.results.replaceWith(results);
+  l.results = results;
+  const confusion = confusionSection(s, r, l.groups);
+  l.confusion.replaceWith(confusion);
+  l.confusion = confusion;
+  const sweep = sweepSection();
+  l.sweep.replaceWith(sweep);
+  l.sweep = sweep;
+  if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.colors);
+  if (r?.reliability) drawReliability(l.reliability, r.reliability);
+}
+
+function renderReady(s: Ready): void {
+  if (!layout || layout.key !== layoutKey()) layout = buildReady(s);
+  updateReady(s, layout);
 }
 
 function render(): void {
   const s = state;
+  if (s?.status !== 'ready') layout = null;
   if (!s) app.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   else if (s.status === 'empty') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'status', 'data-testid': 'empty' }, s.message), runPicker(s));
   else if (s.status === 'error') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, s.error), runPicker(s));
@@ -406,6 +464,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   if (m.type === 'setState') {
     state = m.state;
+    stateVersion++;
     if (m.state.status === 'ready') void loadRuns(m.state);
     else {
       for (const w of workers) w.terminate();
@@ -419,6 +478,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (classes !== undefined && m.prior.shares.length !== classes) return;
   target = m.prior;
   requestAll();
+  scheduleRender();
+});
+
+// Canvases measure their width once per layout: rebuild the layout when the panel is resized.
+window.addEventListener('resize', () => {
+  layout = null;
   scheduleRender();
 });
 
