@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import { registerAnalyzeCommand } from './analyze/command';
 import { outputChannel } from './log';
 import { registerPriorsAndMetrics } from './metrics/register';
+import { registerTrainCommand } from './training/command';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(outputChannel(), registerAnalyzeCommand(context));
   context.subscriptions.push(registerPriorsAndMetrics(context));
+  context.subscriptions.push(registerTrainCommand(context));
   outputChannel().info(`LADE Studio ${String(context.extension.packageJSON.version)} activated`);
 }
 

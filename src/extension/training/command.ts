@@ -1,0 +1,140 @@
+// "LADE: Train with LADE": trains in a worker thread (never on the extension host), with a cancellable
+// progress notification, a status-bar item and the training panel view; cancel keeps a resumable checkpoint.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { startTrainingWorker, type TrainingHandle } from '../../core/train';
+import type { LossKind, RunRecord, TrainProgress } from '../../protocol/training';
+import { isRecord } from '../../protocol/validate';
+import { pickDatasetFolder } from '../analyze/pickDataset';
+import { outputChannel } from '../log';
+import { askChoice, choiceFromArgument, trainDefaults, type TrainChoice } from './options';
+import { TRAINING_VIEW_ID, TrainingViewProvider } from './view';
+
+interface RunRequest {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly outDir: string;
+  readonly loss: LossKind;
+  readonly choice: TrainChoice;
+  readonly resume: boolean;
+}
+
+function progressMessage(p: TrainProgress): string {
+  if (p.phase !== 'train') return `${p.phase} ${p.step}/${p.steps} on ${p.backend}`;
+  return `epoch ${p.epoch}/${p.epochs}, step ${p.step}/${p.steps} · loss ${p.loss.total.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s on ${p.backend}`;
+}
+
+/** Where runs of a dataset live: .lade/runs in the workspace folder holding it (else beside the dataset). */
+function runsRoot(dataDir: string): string {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(dataDir)) ?? vscode.workspace.workspaceFolders?.[0];
+  return path.join(folder?.uri.fsPath ?? dataDir, '.lade', 'runs');
+}
+
+export function registerTrainCommand(context: vscode.ExtensionContext): vscode.Disposable {
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'train.worker.js').fsPath;
+  const active = new Map<string, TrainingHandle>();
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
+  status.command = `${TRAINING_VIEW_ID}.focus`;
+  const view = new TrainingViewProvider(context.extensionUri, (m) => {
+    if (m.type === 'cancel') active.get(m.name)?.cancel();
+    else if (m.type === 'openResults') void vscode.commands.executeCommand('lade.showMetrics', [m.name]);
+  });
+
+  async function runOne(req: RunRequest): Promise<RunRecord | undefined> {
+    const log = outputChannel();
+    log.info(`Training ${req.name}: ${req.loss} / ${req.choice.model}, ${req.choice.epochs} epochs on ${req.dataDir} -> ${req.outDir}${req.resume ? ' (resuming)' : ''}`);
+    view.upsert({ name: req.name, loss: req.loss, status: 'running', history: [] });
+    try {
+      const record = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `LADE: training ${req.name}`, cancellable: true },
+        (progress, token) => {
+          const handle = startTrainingWorker(
+            {
+              dataDir: req.dataDir,
+              outDir: req.outDir,
+              loss: req.loss,
+              model: req.choice.model,
+              epochs: req.choice.epochs,
+              batchSize: req.choice.batchSize,
+              size: req.choice.size,
+              backend: req.choice.backend,
+              resume: req.resume,
+            },
+            { workerPath },
+          );
+          active.set(req.name, handle);
+          token.onCancellationRequested(() => handle.cancel());
+          let reported = 0;
+          handle.onLog((level, message) => (level === 'warn' ? log.warn : log.info).call(log, `[${req.name}] ${message}`));
+          handle.onProgress((p) => {
+            view.progress(req.name, p);
+            const done = p.phase === 'train' ? ((p.epoch - 1 + p.step / Math.max(p.steps, 1)) / p.epochs) * 100 : 0;
+            progress.report({ message: progressMessage(p), increment: Math.max(0, done - reported) });
+            reported = Math.max(reported, done);
+            status.text = `$(loading~spin) LADE ${req.loss} ${p.phase === 'train' ? `${p.epoch}/${p.epochs}` : p.phase} ${done.toFixed(0)}%`;
+            status.tooltip = progressMessage(p);
+            status.show();
+          });
+          return handle.result;
+        },
+      );
+      view.finished(req.name, record);
+      log.info(`[${req.name}] ${record.status} on ${record.backend.name} (${record.backend.reason}); accuracy ${JSON.stringify(record.finalAccuracy)}`);
+      if (record.status === 'cancelled') {
+        const epoch = record.history.length;
+        void vscode.window
+          .showInformationMessage(`LADE: ${req.name} cancelled after ${epoch} epoch(s); its checkpoint is kept.`, 'Resume')
+          .then((a) => (a === 'Resume' ? runOne({ ...req, resume: true }) : undefined));
+      }
+      return record;
+    } catch (err) {
+      const message = (err as Error).message;
+      log.error(`[${req.name}] ${message}`);
+      view.update(req.name, (r) => ({ ...r, status: 'failed', progress: undefined, error: message }));
+      void vscode.window.showErrorMessage(`LADE: training ${req.name} failed: ${message}`);
+      return undefined;
+    } finally {
+      active.delete(req.name);
+      if (active.size === 0) status.hide();
+    }
+  }
+
+  const command = vscode.commands.registerCommand('lade.train', async (arg?: unknown): Promise<RunRecord[] | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      const action = await vscode.window.showWarningMessage('LADE: training reads and writes files in this workspace, so it needs a trusted workspace.', 'Manage Workspace Trust');
+      if (action) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    // Automation and tests pass { dataDir, losses, epochs, … }; the Explorer passes a folder Uri.
+    const options = isRecord(arg) && typeof arg.dataDir === 'string' ? arg : undefined;
+    const folder = options ? vscode.Uri.file(options.dataDir as string) : await pickDatasetFolder(arg);
+    if (!folder) return undefined;
+    let choice: TrainChoice | undefined;
+    try {
+      const defaults = trainDefaults(folder);
+      choice = options ? choiceFromArgument(options, defaults) : await askChoice(defaults);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (!choice) return undefined;
+    await vscode.commands.executeCommand(`${TRAINING_VIEW_ID}.focus`);
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const root = runsRoot(folder.fsPath);
+    const records: RunRecord[] = [];
+    for (const loss of choice.losses) {
+      const name = `${loss}-${choice.model}-${stamp}`;
+      const record = await runOne({ name, dataDir: folder.fsPath, outDir: path.join(root, name), loss, choice, resume: false });
+      if (!record) return records;
+      records.push(record);
+      if (record.status === 'cancelled') return records;
+    }
+    const summary = records.map((r) => `${r.config.loss}: ${(r.finalAccuracy.test ?? r.finalAccuracy.val ?? NaN).toFixed(1)}%`).join(', ');
+    void vscode.window
+      .showInformationMessage(`LADE: training finished (${summary}).`, 'Show Metrics')
+      .then((a) => (a ? vscode.commands.executeCommand('lade.showMetrics', records.map((r) => r.name)) : undefined));
+    return records;
+  });
+
+  return vscode.Disposable.from(command, status, vscode.window.registerWebviewViewProvider(TRAINING_VIEW_ID, view));
+}
