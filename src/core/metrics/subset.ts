@@ -69,6 +69,10 @@ function smallestClass(labels: Int32Array, c: number): number {
     if (y < 0 || y >= c) throw new Error(`Labels: row ${i} has label ${y}, outside 0..${c - 1}.`);
     counts[y]++;
   }
+  const empty = counts.indexOf(0);
+  if (empty >= 0) {
+    throw new Error(`Shifted test set: class ${empty} has no evaluation images, so the protocol cannot keep m images of every class.`);
+  }
   return counts.reduce((a, b) => Math.min(a, b), Infinity);
 }
 

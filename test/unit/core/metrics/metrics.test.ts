@@ -199,6 +199,9 @@ describe('the subset protocol', () => {
     const mask = firstImagesMask(Int32Array.from(example?.test_labels ?? []), example?.test_counts ?? []);
     expect(Array.from(mask, Boolean)).toEqual(example?.mask);
     expect(() => firstImagesMask(Int32Array.from([0, 1, 1]), [2, 1])).toThrow('class 0 needs 2 evaluation images but has only 1');
+    expect(() => subsetProtocol({ labels: Int32Array.from([0, 0, 2]), trainCounts: [5, 4, 3], direction: 'forward', ratio: 2 })).toThrow(
+      'class 1 has no evaluation images',
+    );
   });
 
   it('selects forward/backward subsets with their exact priors and evaluates them as a sweep', () => {
