@@ -160,9 +160,13 @@ const goals = { meanJsEmBctsN8000: meanJs8000, belowBbseEverywhere: belowBbse, m
 if (json) {
   console.log(JSON.stringify({ ...js, accuracyGain: { ...gain, truePrior: trueGain }, goals, trials, seconds }, null, 2));
 } else {
-  console.log(`run ${runDir}: ${record.config.loss}, ${C} classes, val ${val.labels.length}, test pool ${test.labels.length}; ${trials} trials per cell`);
+  console.log(
+    `run ${runDir}: ${record.config.loss}, ${C} classes, val ${val.labels.length}, ` +
+      `test pool ${test.labels.length}; ${trials} trials per cell`,
+  );
   console.log('mean JS divergence (nats) of the estimate from the deployment class shares');
-  console.log(`${'prior'.padEnd(14)} ${'n'.padStart(5)}  ${METHODS.map((m) => m.padStart(9)).join(' ')}   gain: true ${METHODS.map((m) => m.padStart(8)).join(' ')}`);
+  const methodHeads = (w: number): string => METHODS.map((m) => m.padStart(w)).join(' ');
+  console.log(`${'prior'.padEnd(14)} ${'n'.padStart(5)}  ${methodHeads(9)}   gain: true ${methodHeads(8)}`);
   for (const name of Object.keys(priors)) {
     for (const n of SIZES) {
       const k = `n${n}`;

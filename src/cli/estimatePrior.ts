@@ -158,10 +158,15 @@ export function reportJson(r: EstimateReport): object {
     trainPrior: r.trainPrior,
     validationPrior: list(result.sourcePrior),
     prior: list(result.prior),
-    intervals: result.intervals && { level: result.intervals.level, resamples: result.intervals.resamples, lo: list(result.intervals.lo), hi: list(result.intervals.hi) },
+    intervals: result.intervals && {
+      level: result.intervals.level,
+      resamples: result.intervals.resamples,
+      lo: list(result.intervals.lo),
+      hi: list(result.intervals.hi),
+    },
     iterations: result.iterations,
     converged: result.converged,
-    calibration: { T: result.calibration.T, b: list(result.calibration.b), nll: result.calibration.nll, nllUncalibrated: result.calibration.nllUncalibrated },
+    calibration: { ...result.calibration, b: list(result.calibration.b) },
     shiftCheck: {
       statistic: Number.isNaN(result.shiftCheck.statistic) ? null : result.shiftCheck.statistic,
       threshold: Number.isNaN(result.shiftCheck.threshold) ? null : result.shiftCheck.threshold,
@@ -182,7 +187,10 @@ function loadRunOrExplain(dir: string, split: string): LoadedRun {
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommandLine('estimate-prior', argv, OPTIONS);
   if (positionals.length !== 2) {
-    throw new UsageError(`lade estimate-prior: expected a run folder and an image folder, got ${positionals.length} argument(s) (see lade estimate-prior --help)`);
+    throw new UsageError(
+      `lade estimate-prior: expected a run folder and an image folder, got ${positionals.length} argument(s) ` +
+        '(see lade estimate-prior --help)',
+    );
   }
   const [runDir, folder] = positionals as [string, string];
   const method = (v.method ?? 'em-bcts') as EstimateMethod;
@@ -202,7 +210,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   };
   await initBackend((v.backend ?? 'auto') as BackendChoice);
   const deploy = await deploymentLogits(run, files, (done) => progress(`inference ${done}/${files.length}`));
-  if (deploy.used === 0) throw new UsageError(`lade estimate-prior: none of the ${files.length} images in '${folder}' could be decoded; first: ${deploy.skipped[0]}`);
+  if (deploy.used === 0) {
+    throw new UsageError(
+      `lade estimate-prior: none of the ${files.length} images in '${folder}' could be decoded; first: ${deploy.skipped[0]}`,
+    );
+  }
 
   let result: EstimateResult;
   try {

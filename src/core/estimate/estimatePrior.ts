@@ -9,7 +9,7 @@ import { argmaxRows, predictionRates, prepareBbse } from './bbse';
 import { bootstrapIntervals } from './bootstrap';
 import { fitBcts, identityCalibration } from './calibrate';
 import { emPrior } from './em';
-import { calibratedProbs, maxRows, meanRows, sourceLogits } from './posterior';
+import { calibratedProbs, maxSoftmax, meanRows, sourceLogits } from './posterior';
 import { createRng } from './rng';
 import { labelShiftCheck, MIN_VAL_IMAGES } from './shiftCheck';
 import type { Calibration, EstimateOptions, EstimateResult, PriorIntervals } from './types';
@@ -77,8 +77,6 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
     calibration = identityCalibration(sVal, valLabels, C);
   }
   onProgress?.({ phase: 'calibrate', done: 1, total: 1 });
-  const valProbs = calibratedProbs(sVal, C, calibration.T, calibration.b);
-  const deployProbs = calibratedProbs(sDeploy, C, calibration.T, calibration.b);
 
   onProgress?.({ phase: 'estimate', done: 0, total: 1 });
   let prior: Float64Array;
@@ -106,7 +104,8 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
       intervals = bootstrapIntervals(n, C, resamples, rng, (w) => bbse.solve(predictionRates(deployPred, C, w)).prior, onResample);
     }
   } else {
-    sourcePrior = meanRows(valProbs, C);
+    sourcePrior = meanRows(calibratedProbs(sVal, C, calibration.T, calibration.b), C);
+    const deployProbs = calibratedProbs(sDeploy, C, calibration.T, calibration.b);
     const emOptions = {
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
@@ -131,12 +130,9 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
     }
   }
 
-  // The statistic must not depend on the validation labels (the calibration was fitted to them, so
-  // calibrated validation max-probabilities would look optimistic next to deployment ones).
-  const identity = new Float64Array(C);
-  const valMax = maxRows(calibratedProbs(sVal, C, 1, identity), C);
-  const deployMax = maxRows(calibratedProbs(sDeploy, C, 1, identity), C);
-  const shiftCheck = labelShiftCheck(valMax, valLabels, deployMax, prior, C);
+  // Uncalibrated: the statistic must not depend on the validation labels (the calibration was fitted to
+  // them, so calibrated validation max-probabilities would look optimistic next to deployment ones).
+  const shiftCheck = labelShiftCheck(maxSoftmax(sVal, C), valLabels, maxSoftmax(sDeploy, C), prior, C);
   if (Number.isNaN(shiftCheck.statistic)) {
     warnings.push(
       `The label-shift check was not run: ${(100 * shiftCheck.poorlyRepresented).toFixed(0)}% of the estimated ` +

@@ -62,14 +62,17 @@ export function meanRows(probs: Float64Array, C: number): Float64Array {
   return mean;
 }
 
-/** Row-wise maximum of an n x C probability matrix. */
-export function maxRows(probs: Float64Array, C: number): Float64Array {
-  const n = probs.length / C;
+/** max_c softmax(s_i)_c = 1 / sum_c exp(s_ic - max_c s_ic), row by row. */
+export function maxSoftmax(s: LogitArray, C: number): Float64Array {
+  const n = s.length / C;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (let c = 0; c < C; c++) if (probs[i * C + c] > m) m = probs[i * C + c];
-    out[i] = m;
+    const off = i * C;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, s[off + c]);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(s[off + c] - max);
+    out[i] = 1 / sum;
   }
   return out;
 }
