@@ -43,6 +43,7 @@ export function ladeLossWithGradients(
     const logSum = tf.logSumExp(shifted, 0, true); // 1 x C
     const secondTerm = tf.sub(tf.reshape(logSum, [numClasses]), Math.log(batch)); // B_c
     const weightedB = tf.mul(ps, tf.add(secondTerm, tf.mul(lambda, tf.square(secondTerm))));
+    // REG = sum_c p_s(c) (B_c + lambda B_c^2) - sum_c p_s(c) A_c
     const reg = tf.sub(tf.sum(weightedB), tf.sum(firstTerm)) as tf.Scalar;
     const columnSoftmax = tf.exp(tf.sub(shifted, logSum));
     const bScale = tf.mul(ps, tf.add(1, tf.mul(2 * lambda, secondTerm)));
