@@ -13,17 +13,7 @@ import {
 } from '../../../../src/core/losses';
 import { priorBias } from '../../../../src/core/priors';
 import { initBackend } from '../../../../src/core/tf/backend';
-
-/** Deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { random } from '../metrics/reference';
 
 function batch(n: number, c: number, seed: number, scale = 3): { z: tf.Tensor2D; y: tf.Tensor1D } {
   const rand = random(seed);
