@@ -50,8 +50,9 @@ function sortedClasses(classes: readonly ClassStat[]): ClassStat[] {
 }
 
 function classTable(r: AnalyzeResult): HTMLElement {
-  const header = (key: SortKey | null, label: string) => {
-    if (!key) return h('th', { scope: 'col' }, label);
+  const header = (key: SortKey | null, label: string, numeric = false) => {
+    const cls = numeric ? 'num' : undefined;
+    if (!key) return h('th', { scope: 'col', class: cls }, label);
     const active = view.sort === key;
     const button = h('button', { class: 'sort', type: 'button' }, label, active ? (view.descending ? ' ▼' : ' ▲') : '');
     button.addEventListener('click', () => {
@@ -60,7 +61,7 @@ function classTable(r: AnalyzeResult): HTMLElement {
       persist();
       render();
     });
-    return h('th', { scope: 'col', 'aria-sort': active ? (view.descending ? 'descending' : 'ascending') : 'none' }, button);
+    return h('th', { scope: 'col', class: cls, 'aria-sort': active ? (view.descending ? 'descending' : 'ascending') : 'none' }, button);
   };
   const otherSplits = r.splits.filter((s) => s.name !== r.primarySplit);
   const index = new Map(r.classes.map((c, i) => [c.name, i]));
@@ -85,7 +86,16 @@ function classTable(r: AnalyzeResult): HTMLElement {
     h(
       'thead',
       {},
-      h('tr', {}, header('name', 'class'), header('count', r.primarySplit ?? 'images'), header(null, 'share'), header('effectiveNumber', 'effective n'), header(null, 'shot'), ...otherSplits.map((s) => header(null, s.name))),
+      h(
+        'tr',
+        {},
+        header('name', 'class'),
+        header('count', r.primarySplit ?? 'images', true),
+        header(null, 'share', true),
+        header('effectiveNumber', 'effective n', true),
+        header(null, 'shot'),
+        ...otherSplits.map((s) => header(null, s.name, true)),
+      ),
     ),
     h('tbody', {}, ...rows),
   );
