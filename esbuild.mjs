@@ -79,6 +79,8 @@ const builds = [
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
     plugins: [cliCommandsExternal],
+    // Load them with require(): import() of a cjs file makes Node lex it for named exports first.
+    supported: { 'dynamic-import': false },
   },
   { ...nodeCommon, entryPoints: Object.fromEntries(cliCommands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), outdir: 'dist' },
   { ...nodeCommon, entryPoints: workerEntries, outdir: 'dist' },

@@ -3,7 +3,7 @@
 import { fdir, type FSLike } from 'fdir';
 import * as nodeFs from 'node:fs';
 import path from 'node:path';
-import { isHiddenName, isVisibleImagePath } from './imageFiles';
+import { hasImageExtension, isHiddenName, isVisibleImagePath } from './imageFiles';
 import { relativeTo, type IgnoreMatcher } from './ignore';
 
 /** Problems met while crawling; paths are absolute. Sets, because a folder can be reached twice. */
@@ -68,31 +68,42 @@ function trackingFs(base: FSLike, issues: CrawlIssues): FSLike {
   return { ...base, readdir: readdir as FSLike['readdir'], realpath: realpath as FSLike['realpath'] };
 }
 
-function builder(ctx: CrawlContext) {
-  const { ignore, root } = ctx;
+/**
+ * fdir set up for one class folder. Counting without ignore globs hands the filter bare file names (no
+ * path joined per file), which is most of the speed on a million files; listing and globs need full paths.
+ */
+function builder(ctx: CrawlContext, fullPaths: boolean) {
+  const { ignore, root, onFile } = ctx;
   const fs = trackingFs(ctx.fs ?? (nodeFs as FSLike), ctx.issues);
-  const api = new fdir({ fs })
-    .withSymlinks({ resolvePaths: false })
-    .exclude((name, dirPath) => isHiddenName(name) || (ignore !== null && ignore(relativeTo(root, dirPath))))
-    .filter((filePath) => {
-      if (!isVisibleImagePath(filePath)) return false;
-      if (ignore !== null && ignore(relativeTo(root, filePath))) return false;
-      ctx.onFile?.();
-      return true;
-    });
-  return ctx.signal ? api.withAbortSignal(ctx.signal) : api;
+  // resolveSymlinks without withSymlinks(): that helper would also force full paths.
+  const api = new fdir({ fs, resolveSymlinks: true, useRealPaths: false, includeBasePath: fullPaths }).exclude(
+    (name, dirPath) => isHiddenName(name) || (ignore !== null && ignore(relativeTo(root, dirPath))),
+  );
+  const filtered = fullPaths
+    ? api.filter((filePath) => {
+        if (!isVisibleImagePath(filePath)) return false;
+        if (ignore !== null && ignore(relativeTo(root, filePath))) return false;
+        onFile?.();
+        return true;
+      })
+    : api.filter((name) => {
+        if (isHiddenName(name) || !hasImageExtension(name)) return false;
+        onFile?.();
+        return true;
+      });
+  return ctx.signal ? filtered.withAbortSignal(ctx.signal) : filtered;
 }
 
 /** Number of visible image files under `dir` (at any depth). */
 export async function countImages(dir: string, ctx: CrawlContext): Promise<number> {
-  const counts = await builder(ctx).onlyCounts().crawl(dir).withPromise();
+  const counts = await builder(ctx, ctx.ignore !== null).onlyCounts().crawl(dir).withPromise();
   ctx.signal?.throwIfAborted();
   return counts.files;
 }
 
 /** Absolute paths of the visible image files under `dir`, sorted so the order is the same on every run. */
 export async function listImages(dir: string, ctx: CrawlContext): Promise<string[]> {
-  const files = await builder(ctx).crawl(dir).withPromise();
+  const files = await builder(ctx, true).crawl(dir).withPromise();
   ctx.signal?.throwIfAborted();
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
