@@ -3,7 +3,7 @@
 import type { FrameLocator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { writeFolderDataset } from './harness/dataset';
-import { notifications } from './harness/workbench';
+import { errorMessages, firstVisible, shownMessages } from './harness/workbench';
 import { useWorkbench } from './harness/session';
 
 const counts = { cat: 7, dog: 3, 'red fox': 1 };
@@ -26,13 +26,13 @@ describe('Analyze Label Distribution from the command palette', () => {
     await vs.runCommand('LADE: Analyze Label Distribution');
     const view = vs.webview();
     const table = view.locator('[data-testid="class-table"]');
-    // The panel ends in its table or in an error; either way stop waiting as soon as one shows.
-    await table.or(view.locator('[data-testid="error"]')).first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => undefined);
+    // Stop waiting as soon as the panel shows its table or an error, or VS Code reports one.
+    await firstVisible([table, view.locator('[data-testid="error"]'), errorMessages(vs.page)], 60_000);
     if (!(await table.isVisible())) {
-      const body = await view.locator('body').innerText({ timeout: 5_000 }).catch(() => '(no webview)');
+      const body = await view.locator('body').innerText({ timeout: 2_000 }).catch(() => '(no webview open)');
       throw new Error(
         'The analyze panel did not show its class table.\n' +
-          `Panel text: ${body.slice(0, 1_000)}\nNotifications: ${(await notifications(vs.page)).join(' | ') || '(none)'}`,
+          `Panel text: ${body.slice(0, 1_000)}\nVS Code shows: ${(await shownMessages(vs.page)).join(' | ') || '(no dialog or notification)'}`,
       );
     }
     const expected = Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, String(n)]));

@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { writeFolderDataset } from './harness/dataset';
 import { installBuiltExtension } from './harness/extension';
 import { buildExtensionHostSuite, describeSuiteResult, readSuiteResult } from './harness/extensionHostSuite';
-import { launchBrowser, openWorkbench, saveFailureArtifacts, type Workbench } from './harness/workbench';
+import { saveArtifactsOnFailure } from './harness/session';
+import { launchBrowser, openWorkbench, type Workbench } from './harness/workbench';
 
 const counts = { airplane: 6, ship: 4, truck: 2 };
 const suiteTimeoutMs = 150_000;
@@ -20,14 +21,7 @@ describe('extension-host suite (mocha, real vscode API)', () => {
   let browser: Browser | undefined;
   let bench: Workbench | undefined;
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const shot = await saveFailureArtifacts(bench?.page, ctx.task.fullName, {
-      'code-server output': server?.output() ?? '(not started)',
-      'browser console errors': bench?.consoleErrors.join('\n') ?? '(no page)',
-    });
-    if (shot) console.error(`Screenshot of the failure: ${shot}`);
-  });
+  saveArtifactsOnFailure(() => ({ page: bench?.page, server, consoleErrors: bench?.consoleErrors }));
 
   afterAll(async () => {
     await browser?.close();
@@ -53,26 +47,22 @@ describe('extension-host suite (mocha, real vscode API)', () => {
     // The workbench addresses server-side paths as vscode-remote URIs of the server's own authority.
     const authority = new URL(server.url).host;
     const remote = (p: string): string => `vscode-remote://${authority}${p}`;
-    let exitCode: number | undefined;
-    const exited = new Promise<number>((resolve) => {
-      const onAutomationExit = (code: number): void => {
-        exitCode = code;
-        resolve(code);
-      };
-      void (async () => {
-        browser = await launchBrowser();
-        bench = await openWorkbench(browser, server!.url, {
-          folder: dataset,
-          payload: [
-            ['extensionDevelopmentPath', remote(devExtension)],
-            ['extensionTestsPath', remote(testsPath)],
-          ],
-          onAutomationExit,
-        });
-      })();
+    let onAutomationExit: (code: number) => void = () => {};
+    const exited = new Promise<number>((resolve) => (onAutomationExit = resolve));
+    browser = await launchBrowser();
+    bench = await openWorkbench(browser, server.url, {
+      folder: dataset,
+      payload: [
+        ['extensionDevelopmentPath', remote(devExtension)],
+        ['extensionTestsPath', remote(testsPath)],
+      ],
+      onAutomationExit: (code) => onAutomationExit(code),
     });
-    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), suiteTimeoutMs));
-    await Promise.race([exited, timeout]);
+    let onTimeout: () => void = () => {};
+    const timedOut = new Promise<undefined>((resolve) => (onTimeout = () => resolve(undefined)));
+    const timer = setTimeout(() => onTimeout(), suiteTimeoutMs);
+    const exitCode = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
     const result = readSuiteResult(resultFile);
     if (exitCode === undefined) {
       throw new Error(
@@ -80,10 +70,11 @@ describe('extension-host suite (mocha, real vscode API)', () => {
           (result ? `; its report:\n${describeSuiteResult(result)}` : ' and wrote no report (did the extension host start?)'),
       );
     }
-    expect(result, `the suite exited with ${exitCode} but wrote no report to ${resultFile}`).toBeDefined();
-    const report = describeSuiteResult(result!);
-    expect(result!.failed, `extension-host tests failed:\n${report}`).toEqual([]);
+    if (!result) throw new Error(`The extension-host suite exited with ${exitCode} but wrote no report to ${resultFile}`);
+    const report = describeSuiteResult(result);
+    if (result.failed.length > 0) throw new Error(`Extension-host tests failed: ${report}`);
+    console.log(`Extension-host suite: ${report}`);
     expect(exitCode, report).toBe(0);
-    expect(result!.passed.length, 'the suite ran no tests').toBeGreaterThan(0);
+    expect(result.passed.length, 'the suite ran no tests').toBeGreaterThan(0);
   });
 });

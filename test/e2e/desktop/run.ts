@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { writeFolderDataset } from '../harness/dataset';
+import { extensionRoot } from '../harness/extension';
 import { buildExtensionHostSuite, describeSuiteResult, readSuiteResult } from '../harness/extensionHostSuite';
-import { repoRoot } from '../harness/paths';
 
 const counts = { airplane: 6, ship: 4, truck: 2 };
 
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     const resultFile = path.join(scratch, 'result.json');
     const code = await runTests({
       version: process.env.LADE_E2E_VSCODE_VERSION ?? '1.100.3',
-      extensionDevelopmentPath: repoRoot,
+      extensionDevelopmentPath: extensionRoot,
       extensionTestsPath,
       launchArgs: [dataset, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', userData],
       extensionTestsEnv: {

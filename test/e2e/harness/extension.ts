@@ -4,6 +4,12 @@ import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths';
 
+/**
+ * The built extension under test: the checkout, or LADE_E2E_EXTENSION_DIR (any folder with the manifest
+ * and dist/, e.g. an unpacked .vsix or a deliberately broken copy).
+ */
+export const extensionRoot = process.env.LADE_E2E_EXTENSION_DIR ? path.resolve(process.env.LADE_E2E_EXTENSION_DIR) : repoRoot;
+
 interface Manifest {
   readonly publisher: string;
   readonly name: string;
@@ -11,7 +17,7 @@ interface Manifest {
   readonly main: string;
 }
 
-export function readManifest(root = repoRoot): Manifest {
+export function readManifest(root = extensionRoot): Manifest {
   const file = path.join(root, 'package.json');
   const m: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const { publisher, name, version, main } = m as Partial<Manifest>;
@@ -21,14 +27,8 @@ export function readManifest(root = repoRoot): Manifest {
   return { publisher, name, version, main };
 }
 
-/** The id the vscode API knows the extension by, e.g. "lade-studio.lade-studio". */
-export function extensionId(root = repoRoot): string {
-  const m = readManifest(root);
-  return `${m.publisher}.${m.name}`;
-}
-
 /** Copies the built extension into extensionsDir; returns the installed folder. */
-export function installBuiltExtension(extensionsDir: string, root = repoRoot): string {
+export function installBuiltExtension(extensionsDir: string, root = extensionRoot): string {
   const m = readManifest(root);
   const main = path.join(root, m.main);
   if (!existsSync(main) && !existsSync(`${main}.js`)) {

@@ -12,7 +12,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { installBuiltExtension } from './extension';
-import { launchBrowser, openWorkbench, runCommandFromPalette, saveFailureArtifacts, webviewFrame, type Workbench } from './workbench';
+import { artifactName, launchBrowser, openWorkbench, runCommandFromPalette, saveFailureArtifacts, webviewFrame, type Workbench } from './workbench';
 
 export interface WorkbenchOptions {
   /** Creates the folder to open (called once, before the server starts). */
@@ -27,6 +27,24 @@ export interface WorkbenchHandle {
   readonly workspace: string | undefined;
   runCommand(title: string): Promise<void>;
   webview(index?: number): FrameLocator;
+}
+
+/**
+ * Registers an afterEach that, when the test failed, saves a screenshot of the page and a log with the
+ * code-server output and browser console errors to test-results/e2e/<file>--<test>.png|.log.
+ */
+export function saveArtifactsOnFailure(
+  current: () => { page?: Page; server?: CodeServer; consoleErrors?: readonly string[] },
+): void {
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const { page, server, consoleErrors } = current();
+    const shot = await saveFailureArtifacts(page, artifactName(ctx.task.file?.filepath, ctx.task.name), {
+      'code-server output': server?.output() ?? '(not started)',
+      'browser console errors': consoleErrors?.join('\n') ?? '(no page)',
+    });
+    console.error(`Failure artifacts: ${shot ?? '(no screenshot)'} and its .log`);
+  });
 }
 
 export function useWorkbench(options: WorkbenchOptions = {}): WorkbenchHandle {
@@ -47,14 +65,7 @@ export function useWorkbench(options: WorkbenchOptions = {}): WorkbenchHandle {
     bench = await openWorkbench(browser, server.url, { folder: workspace });
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const shot = await saveFailureArtifacts(bench?.page, ctx.task.fullName ?? ctx.task.name, {
-      'code-server output': server?.output() ?? '(not started)',
-      'browser console errors': bench?.consoleErrors.join('\n') ?? '(no page)',
-    });
-    if (shot) console.error(`Screenshot of the failure: ${shot}`);
-  });
+  saveArtifactsOnFailure(() => ({ page: bench?.page, server, consoleErrors: bench?.consoleErrors }));
 
   afterAll(async () => {
     await browser?.close();

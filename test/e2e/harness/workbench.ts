@@ -2,7 +2,7 @@
 // open a folder, run a command from the palette, reach into a webview, save what a failure looked like.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { resultsDir } from './paths';
 
 export interface BrowserOptions {
@@ -120,19 +120,42 @@ export function webviewFrame(page: Page, index = -1): FrameLocator {
   return (index < 0 ? outer.last() : outer.nth(index)).contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
-/** Text of the notifications on screen (errors from commands show up here). */
-export async function notifications(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+/**
+ * Waits until one of the locators is visible and returns its index, or -1 after the timeout. Use it to
+ * stop waiting for a result as soon as an error shows instead.
+ */
+export async function firstVisible(locators: ReadonlyArray<Locator>, timeoutMs: number): Promise<number> {
+  const waits = locators.map((l, i) => l.first().waitFor({ state: 'visible', timeout: timeoutMs }).then(() => i));
+  return Promise.any(waits).catch(() => -1);
+}
+
+/** Errors VS Code shows: error notifications, and the modal dialog a command that fails from the palette gets. */
+export function errorMessages(page: Page): Locator {
+  return page
+    .locator('.notification-toast', { has: page.locator('.codicon-error') })
+    .or(page.locator('.monaco-dialog-box'));
+}
+
+/** Text of the dialogs and notifications on screen, one entry each, for failure messages. */
+export async function shownMessages(page: Page): Promise<string[]> {
+  const texts = await page.locator('.monaco-dialog-box, .notifications-toasts .notification-toast').allInnerTexts();
+  return texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t.length > 0);
+}
+
+/** "analyze.e2e--shows every class" -> a file name for the failure artifacts of that test. */
+export function artifactName(file: string | undefined, test: string): string {
+  const prefix = file ? `${path.basename(file).replace(/\.ts$/, '')}--` : '';
+  return `${prefix}${test}`.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120);
 }
 
 /** Saves a screenshot and a log next to it under test-results/e2e/; returns the screenshot path. */
 export async function saveFailureArtifacts(
   page: Page | undefined,
-  testName: string,
+  name: string,
   logs: Readonly<Record<string, string>>,
 ): Promise<string | undefined> {
   mkdirSync(resultsDir, { recursive: true });
-  const base = path.join(resultsDir, testName.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120));
+  const base = path.join(resultsDir, name);
   writeFileSync(
     `${base}.log`,
     Object.entries(logs)
