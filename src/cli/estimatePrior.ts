@@ -1,14 +1,11 @@
 // `lade estimate-prior <run> <unlabelled-folder>`: the deployment class distribution of a folder of
 // unlabelled images, from a finished run's model and its labelled validation logits (src/core/estimate).
-import * as tf from '@tensorflow/tfjs';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { estimatePrior, EstimateInputError, type EstimateMethod, type EstimateResult, type LossKind } from '../core/estimate';
+import { EstimateInputError, type EstimateMethod, type EstimateResult } from '../core/estimate';
+import { estimateFromRun, type RunEstimate } from '../core/estimate/fromRun';
 import { priorNameProblem, serializePriorFile } from '../core/priors/files';
-import { initBackend, type BackendChoice } from '../core/tf/backend';
-import { loadModel } from '../core/train';
-import { decodeImage, resizeInto } from '../core/train/images';
-import { loadRun, type LoadedRun } from '../core/train/runEvaluation';
+import type { BackendChoice } from '../core/tf/backend';
 import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
 
 export const usage = `Usage: lade estimate-prior <run> <unlabelled-folder> [options]
@@ -42,73 +39,6 @@ const OPTIONS = {
 } as const;
 
 const METHODS: readonly EstimateMethod[] = ['em-bcts', 'em', 'bbse'];
-const IMAGE = /\.(png|jpe?g)$/i;
-const BATCH = 256;
-
-/** The run's training loss decides how its logits become source posteriors. */
-const LOSS_KIND: Record<string, LossKind> = { ce: 'ce', lade: 'lade', bs: 'balanced-softmax' };
-
-export function listImages(folder: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(folder, { recursive: true, encoding: 'utf8' });
-  } catch (e) {
-    throw new UsageError(`lade estimate-prior: cannot read folder '${folder}': ${(e as Error).message}`);
-  }
-  const files = entries.filter((f) => IMAGE.test(f)).sort().map((f) => path.join(folder, f));
-  if (files.length === 0) throw new UsageError(`lade estimate-prior: no PNG or JPEG images in '${folder}'`);
-  return files;
-}
-
-interface DeployLogits {
-  readonly logits: Float32Array;
-  readonly used: number;
-  /** Files that could not be decoded, with the reason. */
-  readonly skipped: readonly string[];
-}
-
-/** Runs the model over the images with the run's input size, channels and normalisation. */
-async function deploymentLogits(run: LoadedRun, files: readonly string[], onBatch: (done: number) => void): Promise<DeployLogits> {
-  const { size, mean, std } = run.record.input;
-  const channels = run.record.input.channels;
-  if (channels !== 1 && channels !== 3) throw new Error(`Run '${run.dir}': run.json input.channels is ${channels}, expected 1 or 3.`);
-  const C = run.record.classes.length;
-  const model = await loadModel(path.join(run.dir, 'model', 'model.json'));
-  const pixels = new Uint8Array(size * size * channels);
-  const out: Float32Array[] = [];
-  const skipped: string[] = [];
-  let used = 0;
-  for (let start = 0; start < files.length; start += BATCH) {
-    const batch = files.slice(start, start + BATCH);
-    const x = new Float32Array(batch.length * pixels.length);
-    let rows = 0;
-    for (const file of batch) {
-      try {
-        resizeInto(decodeImage(readFileSync(file), file), size, channels as 1 | 3, pixels);
-      } catch (e) {
-        skipped.push((e as Error).message);
-        continue;
-      }
-      const base = rows++ * pixels.length;
-      for (let k = 0; k < pixels.length; k++) x[base + k] = (pixels[k] / 255 - mean) / std;
-    }
-    if (rows > 0) {
-      const y = tf.tidy(() => model.predict(tf.tensor4d(x.subarray(0, rows * pixels.length), [rows, size, size, channels])) as tf.Tensor);
-      out.push((await y.data()) as Float32Array);
-      y.dispose();
-      used += rows;
-    }
-    onBatch(start + batch.length);
-  }
-  model.dispose();
-  const logits = new Float32Array(used * C);
-  let at = 0;
-  for (const chunk of out) {
-    logits.set(chunk, at);
-    at += chunk.length;
-  }
-  return { logits, used, skipped };
-}
 
 export interface EstimateReport {
   readonly run: string;
@@ -176,14 +106,6 @@ export function reportJson(r: EstimateReport): object {
   };
 }
 
-function loadRunOrExplain(dir: string, split: string): LoadedRun {
-  try {
-    return loadRun(dir, split);
-  } catch (e) {
-    throw new UsageError(`lade estimate-prior: ${(e as Error).message}`);
-  }
-}
-
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommandLine('estimate-prior', argv, OPTIONS);
   if (positionals.length !== 2) {
@@ -201,35 +123,20 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (problem) throw new UsageError(`lade estimate-prior: --out ${problem}`);
   }
 
-  const run = loadRunOrExplain(runDir, v.split ?? 'val');
-  const lossKind = LOSS_KIND[run.record.config.loss];
-  if (!lossKind) throw new UsageError(`lade estimate-prior: run '${runDir}' has an unknown loss '${run.record.config.loss}'`);
-  const files = listImages(folder);
   const progress = (text: string): void => {
     if (io.interactive) io.err(`\r${text}\x1b[K`);
   };
-  await initBackend((v.backend ?? 'auto') as BackendChoice);
-  const deploy = await deploymentLogits(run, files, (done) => progress(`inference ${done}/${files.length}`));
-  if (deploy.used === 0) {
-    throw new UsageError(
-      `lade estimate-prior: none of the ${files.length} images in '${folder}' could be decoded; first: ${deploy.skipped[0]}`,
-    );
-  }
-
-  let result: EstimateResult;
+  let estimate: RunEstimate;
   try {
-    result = estimatePrior({
-      valLogits: run.logits,
-      valLabels: run.labels,
-      deployLogits: deploy.logits,
-      numClasses: run.record.classes.length,
-      lossKind,
-      sourcePrior: run.record.sourcePrior,
+    estimate = await estimateFromRun({
+      runDir,
+      folder,
       method,
+      backend: (v.backend ?? 'auto') as BackendChoice,
+      split: v.split ?? 'val',
       bootstrap: num('bootstrap') ?? 200,
       seed: num('seed'),
       smoothing: num('smoothing'),
-      classNames: run.record.classes,
       onProgress: (p) => progress(`${p.phase} ${p.done}/${p.total}`),
     });
   } catch (e) {
@@ -237,12 +144,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw e;
   }
   if (io.interactive) io.err('\r\x1b[K');
+  const { run, result } = estimate;
 
   const report: EstimateReport = {
     run: runDir,
     folder,
-    images: deploy.used,
-    skipped: deploy.skipped,
+    images: estimate.images,
+    skipped: estimate.skipped,
     classes: run.record.classes,
     trainPrior: run.record.sourcePrior,
     result,
@@ -253,7 +161,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       v.out,
       serializePriorFile({
         name: path.basename(v.out, '.json'),
-        origin: `estimated (${method}) from ${deploy.used} images in ${folder}`,
+        origin: `estimated (${method}) from ${estimate.images} images in ${folder}`,
         classes: run.record.classes,
         shares: Array.from(result.prior),
         intervals: intervals && run.record.classes.map((_, c) => [intervals.lo[c]!, intervals.hi[c]!] as const),

@@ -1,0 +1,162 @@
+// The deployment prior of a folder of unlabelled images, estimated with a finished run: the run's model
+// over the images (its input size, channels and normalisation), then estimatePrior on the run's labelled
+// validation logits. Shared by `lade estimate-prior` and the extension's estimate worker.
+import * as tf from '@tensorflow/tfjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { initBackend, type BackendChoice, type BackendReport } from '../tf/backend';
+import { loadModel } from '../train/modelFiles';
+import { decodeImage, resizeInto } from '../train/images';
+import { loadRun, type LoadedRun } from '../train/runEvaluation';
+import { estimatePrior } from './estimatePrior';
+import type { EstimateMethod, EstimateProgress, EstimateResult, LossKind } from './types';
+import { EstimateInputError } from './validate';
+
+const IMAGE = /\.(png|jpe?g)$/i;
+const BATCH = 256;
+
+/** The run's training loss decides how its logits become source posteriors. */
+const LOSS_KIND: Readonly<Record<string, LossKind>> = { ce: 'ce', lade: 'lade', bs: 'balanced-softmax' };
+
+/** decode and infer alternate batch by batch; the rest are estimatePrior's own phases. */
+export type RunEstimatePhase = 'decode' | 'infer' | EstimateProgress['phase'];
+
+export interface RunEstimateProgress {
+  readonly phase: RunEstimatePhase;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface RunEstimateOptions {
+  readonly runDir: string;
+  /** Searched recursively for PNG and JPEG files. */
+  readonly folder: string;
+  readonly method: EstimateMethod;
+  readonly backend: BackendChoice;
+  /** Bootstrap resamples for the 95% intervals; 0 for none. */
+  readonly bootstrap: number;
+  readonly seed?: number;
+  readonly smoothing?: number;
+  /** Labelled split of the run to calibrate on (default val). */
+  readonly split?: string;
+  readonly onProgress?: (progress: RunEstimateProgress) => void;
+}
+
+export interface RunEstimate {
+  readonly run: LoadedRun;
+  readonly backend: BackendReport;
+  /** Images that went into the estimate. */
+  readonly images: number;
+  /** Files that could not be decoded, with the reason. */
+  readonly skipped: readonly string[];
+  readonly result: EstimateResult;
+}
+
+/** The PNG and JPEG files under folder, sorted; an EstimateInputError when there are none. */
+export function listDeploymentImages(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder, { recursive: true, encoding: 'utf8' });
+  } catch (e) {
+    throw new EstimateInputError(`cannot read folder '${folder}': ${(e as Error).message}`);
+  }
+  const files = entries.filter((f) => IMAGE.test(f)).sort().map((f) => path.join(folder, f));
+  if (files.length === 0) throw new EstimateInputError(`no PNG or JPEG images in '${folder}'`);
+  return files;
+}
+
+export function runLossKind(run: LoadedRun): LossKind {
+  const kind = LOSS_KIND[run.record.config.loss];
+  if (!kind) throw new EstimateInputError(`run '${run.dir}' has an unknown loss '${run.record.config.loss}'`);
+  return kind;
+}
+
+interface DeployLogits {
+  readonly logits: Float32Array;
+  readonly used: number;
+  readonly skipped: readonly string[];
+}
+
+/** Runs the model over the images with the run's input size, channels and normalisation. */
+async function deploymentLogits(run: LoadedRun, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits> {
+  const { size, mean, std } = run.record.input;
+  const channels = run.record.input.channels;
+  if (channels !== 1 && channels !== 3) throw new Error(`Run '${run.dir}': run.json input.channels is ${channels}, expected 1 or 3.`);
+  const C = run.record.classes.length;
+  const model = await loadModel(path.join(run.dir, 'model', 'model.json'));
+  const pixels = new Uint8Array(size * size * channels);
+  const out: Float32Array[] = [];
+  const skipped: string[] = [];
+  let used = 0;
+  try {
+    for (let start = 0; start < files.length; start += BATCH) {
+      const batch = files.slice(start, start + BATCH);
+      onProgress({ phase: 'decode', done: start, total: files.length });
+      const x = new Float32Array(batch.length * pixels.length);
+      let rows = 0;
+      for (const file of batch) {
+        try {
+          resizeInto(decodeImage(readFileSync(file), file), size, channels, pixels);
+        } catch (e) {
+          skipped.push((e as Error).message);
+          continue;
+        }
+        const base = rows++ * pixels.length;
+        for (let k = 0; k < pixels.length; k++) x[base + k] = (pixels[k] / 255 - mean) / std;
+      }
+      onProgress({ phase: 'infer', done: start, total: files.length });
+      if (rows > 0) {
+        const y = tf.tidy(() => model.predict(tf.tensor4d(x.subarray(0, rows * pixels.length), [rows, size, size, channels])) as tf.Tensor);
+        out.push((await y.data()) as Float32Array);
+        y.dispose();
+        used += rows;
+      }
+    }
+    onProgress({ phase: 'infer', done: files.length, total: files.length });
+  } finally {
+    model.dispose();
+  }
+  const logits = new Float32Array(used * C);
+  let at = 0;
+  for (const chunk of out) {
+    logits.set(chunk, at);
+    at += chunk.length;
+  }
+  return { logits, used, skipped };
+}
+
+/**
+ * Loads the run, lists the images, initialises the backend, infers and estimates. Problems with the run,
+ * the folder or the images throw EstimateInputError with a message that names which.
+ */
+export async function estimateFromRun(options: RunEstimateOptions): Promise<RunEstimate> {
+  let run: LoadedRun;
+  try {
+    run = loadRun(options.runDir, options.split ?? 'val');
+  } catch (e) {
+    throw new EstimateInputError((e as Error).message);
+  }
+  const lossKind = runLossKind(run);
+  const files = listDeploymentImages(options.folder);
+  const onProgress = options.onProgress ?? (() => undefined);
+  const backend = await initBackend(options.backend);
+  const deploy = await deploymentLogits(run, files, onProgress);
+  if (deploy.used === 0) {
+    throw new EstimateInputError(`none of the ${files.length} images in '${options.folder}' could be decoded; first: ${deploy.skipped[0]}`);
+  }
+  const result = estimatePrior({
+    valLogits: run.logits,
+    valLabels: run.labels,
+    deployLogits: deploy.logits,
+    numClasses: run.record.classes.length,
+    lossKind,
+    sourcePrior: run.record.sourcePrior,
+    method: options.method,
+    bootstrap: options.bootstrap,
+    seed: options.seed,
+    smoothing: options.smoothing,
+    classNames: run.record.classes,
+    onProgress,
+  });
+  return { run, backend, images: deploy.used, skipped: deploy.skipped, result };
+}
