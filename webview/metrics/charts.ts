@@ -5,6 +5,29 @@ import { themeColor } from '../shared/dom';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
+
+/** Theme colours, read once per layout: each getComputedStyle after a DOM change forces a style pass. */
+export interface Theme {
+  readonly fg: string;
+  readonly border: string;
+  readonly selection: string;
+  readonly series: readonly string[];
+  readonly shots: Readonly<Record<ShotGroup, string>>;
+}
+
+export function readTheme(): Theme {
+  const series = PALETTE.map((v, i) => themeColor(v, FALLBACK[i] as string));
+  return {
+    fg: themeColor('--vscode-foreground', '#ccc'),
+    border: themeColor('--vscode-editorWidget-border', '#555'),
+    selection: themeColor('--vscode-editor-selectionBackground', '#264f78'),
+    series,
+    shots: { many: series[0] as string, medium: series[1] as string, few: series[4] as string },
+  };
+}
+
 /** A 2D context for the canvas at its CSS width; the width is measured once per canvas (no layout per redraw). */
 function sized(canvas: HTMLCanvasElement, cssHeight: number): CanvasRenderingContext2D {
   const width = Number(canvas.dataset.cssWidth) || canvas.parentElement?.clientWidth || 600;
@@ -23,30 +46,30 @@ function sized(canvas: HTMLCanvasElement, cssHeight: number): CanvasRenderingCon
 }
 
 /** One bar per class (recall 0..1) in `order`, coloured by shot group. */
-export function drawRecallBars(canvas: HTMLCanvasElement, recall: Float64Array, order: readonly number[], groups: readonly ShotGroup[], colors: Record<ShotGroup, string>): void {
+export function drawRecallBars(canvas: HTMLCanvasElement, recall: Float64Array, order: readonly number[], groups: readonly ShotGroup[], theme: Theme): void {
   const height = 160;
   const ctx = sized(canvas, height);
   const width = canvas.width / (window.devicePixelRatio || 1);
   const barWidth = width / Math.max(1, order.length);
-  ctx.fillStyle = themeColor('--vscode-editorWidget-border', '#444');
+  ctx.fillStyle = theme.border;
   ctx.fillRect(0, height - 1, width, 1);
   order.forEach((c, i) => {
     const r = recall[c] ?? 0;
-    ctx.fillStyle = colors[groups[c] ?? 'few'];
+    ctx.fillStyle = theme.shots[groups[c] ?? 'few'];
     ctx.fillRect(i * barWidth, height - r * (height - 4), Math.max(barWidth - (barWidth > 3 ? 1 : 0), 0.5), r * (height - 4));
   });
 }
 
 /** Accuracy per confidence bin against the diagonal; bar widths are the bins, heights the accuracy. */
-export function drawReliability(canvas: HTMLCanvasElement, bins: readonly ReliabilityBin[]): void {
+export function drawReliability(canvas: HTMLCanvasElement, bins: readonly ReliabilityBin[], theme: Theme): void {
   const size = 160;
   const ctx = sized(canvas, size);
   const width = Math.min(canvas.width / (window.devicePixelRatio || 1), size);
-  const fg = themeColor('--vscode-foreground', '#ccc');
-  const bar = themeColor('--vscode-charts-blue', '#3794ff');
-  const mark = themeColor('--vscode-charts-red', '#f14c4c');
+  const fg = theme.fg;
+  const bar = theme.series[0] as string;
+  const mark = theme.series[4] as string;
   ctx.setLineDash([]);
-  ctx.strokeStyle = themeColor('--vscode-editorWidget-border', '#666');
+  ctx.strokeStyle = theme.border;
   ctx.strokeRect(0.5, 0.5, width - 1, size - 1);
   for (const b of bins) {
     if (b.count === 0) continue;
@@ -92,11 +115,8 @@ export function drawConfusion(canvas: HTMLCanvasElement, confusion: Int32Array, 
   ctx.putImageData(image, 0, 0);
 }
 
-const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
-const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
-
 /** Accuracy of each method over the shifted settings, the current setting marked. */
-export function sweepChart(settings: readonly string[], series: readonly { label: string; values: readonly number[] }[], current: number): SVGSVGElement {
+export function sweepChart(settings: readonly string[], series: readonly { label: string; values: readonly number[] }[], current: number, theme: Theme): SVGSVGElement {
   const w = 640;
   const hgt = 250;
   const pad = { l: 50, r: 10, t: 10, b: 70 };
@@ -111,16 +131,16 @@ export function sweepChart(settings: readonly string[], series: readonly { label
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  const fg = themeColor('--vscode-foreground', '#ccc');
+  const fg = theme.fg;
   const svg = el('svg', { viewBox: `0 0 ${w} ${hgt}`, class: 'sweep-chart', role: 'img', 'aria-label': 'Top-1 accuracy of each method from forward-50 through uniform to backward-50' });
-  if (current >= 0) svg.append(el('rect', { x: x(current) - 8, y: pad.t, width: 16, height: hgt - pad.t - pad.b, fill: themeColor('--vscode-editor-selectionBackground', '#264f78'), 'data-testid': 'sweep-current' }));
+  if (current >= 0) svg.append(el('rect', { x: x(current) - 8, y: pad.t, width: 16, height: hgt - pad.t - pad.b, fill: theme.selection, 'data-testid': 'sweep-current' }));
   for (const v of [lo, (lo + hi) / 2, hi]) {
-    svg.append(el('line', { x1: pad.l, x2: w - pad.r, y1: y(v), y2: y(v), stroke: themeColor('--vscode-editorWidget-border', '#444') }));
+    svg.append(el('line', { x1: pad.l, x2: w - pad.r, y1: y(v), y2: y(v), stroke: theme.border }));
     svg.append(el('text', { x: pad.l - 4, y: y(v) + 4, 'text-anchor': 'end', fill: fg, 'font-size': 10 }, `${Math.round(v * 100)}`));
   }
   settings.forEach((s, i) => svg.append(el('text', { x: x(i), y: hgt - pad.b + 14, 'text-anchor': 'end', transform: `rotate(-35 ${x(i)} ${hgt - pad.b + 14})`, fill: fg, 'font-size': 10 }, s)));
   series.forEach((s, k) => {
-    const color = themeColor(PALETTE[k % PALETTE.length] as string, FALLBACK[k % FALLBACK.length] as string);
+    const color = theme.series[k % theme.series.length] as string;
     const points = s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
     svg.append(el('polyline', { points, fill: 'none', stroke: color, 'stroke-width': 2 }));
     svg.append(el('text', { x: pad.l + 6 + k * 120, y: hgt - 4, fill: color, 'font-size': 11 }, `■ ${s.label}`));

@@ -1,13 +1,13 @@
 // The metrics panel: Softmax, PC Softmax and LADE side by side under the current target prior. Logits are
-// fetched as binary and handed (transferred, not copied) to one what-if worker per run; every prior change
-// asks each worker for one pass per method. A worker busy with a stale prior gets only the newest one next.
+// fetched as binary and handed to one what-if worker per method (a CE run has two: Softmax and PC Softmax);
+// every prior change asks each worker for one pass. A worker busy with a stale prior gets only the newest next.
 import './styles.css';
 import { shotGroup, type ShotGroup } from '../../src/core/metrics';
 import { parseMetricsHostMessage, type MetricsRun, type MetricsState, type MetricsWebviewMessage } from '../../src/protocol/metricsPanel';
 import type { TargetPrior } from '../../src/protocol/priorEditor';
-import { formatNumber, h, themeColor } from '../shared/dom';
+import { formatNumber, h } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
-import { drawConfusion, drawRecallBars, drawReliability, sweepChart } from './charts';
+import { drawConfusion, drawRecallBars, drawReliability, readTheme, sweepChart, type Theme } from './charts';
 import type { FromWorker, MethodResult, MethodSpec, Scalars, SweepPoint, ToWorker } from './workerProtocol';
 
 interface ViewState {
@@ -50,7 +50,7 @@ function methodsOf(run: MetricsRun): MethodSpec[] {
   }
 }
 
-/** One worker per run; at most one request in flight, and only the newest waiting one is kept. */
+/** A worker holding a run's logits for one method; at most one request in flight, and only the newest waiting one is kept. */
 class RunWorker {
   private busy = false;
   private waiting: { id: number; target: readonly number[] } | null = null;
@@ -149,18 +149,36 @@ async function loadRuns(s: Ready): Promise<void> {
   try {
     const loaded = await Promise.all(
       s.runs.map(async (run) => {
-        const [logits, labels, worker] = await Promise.all([fetchBinary(run.logitsUrl, `${run.name} logits`), fetchBinary(run.labelsUrl, `${run.name} labels`), startWorker()]);
+        const methods = methodsOf(run);
+        const [logits, labels, ...threads] = await Promise.all([fetchBinary(run.logitsUrl, `${run.name} logits`), fetchBinary(run.labelsUrl, `${run.name} labels`), ...methods.map(() => startWorker())]);
         const expected = run.numSamples * run.classes.length * 4;
         if (logits.byteLength !== expected) throw new Error(`${run.name}: logits-${run.split}.bin has ${logits.byteLength} bytes, expected ${run.numSamples} x ${run.classes.length} x 4 = ${expected}.`);
-        return { run, logits, labels, worker };
+        return { run, logits, labels, methods, threads };
       }),
     );
-    if (key !== loadKey) return; // another selection arrived meanwhile
-    workers = loaded.map(({ run, logits, labels, worker }) => {
-      const rw = new RunWorker(worker, run, scheduleRender);
-      rw.load({ type: 'load', logits, labels, numClasses: run.classes.length, trainCounts: run.trainCounts, methods: methodsOf(run), thresholds: s.shots, perClassTestCount: s.perClassTestCount });
-      return rw;
-    });
+    if (key !== loadKey) {
+      for (const l of loaded) for (const t of l.threads) t.terminate();
+      return; // another selection arrived meanwhile
+    }
+    // One worker per method, so a CE run's Softmax and PC Softmax passes run in parallel: the price is one
+    // more copy of that run's logits (the last worker gets the fetched buffer itself, transferred).
+    workers = loaded.flatMap(({ run, logits, labels, methods, threads }) =>
+      methods.map((method, i) => {
+        const last = i === methods.length - 1;
+        const w = new RunWorker(threads[i] as Worker, run, render);
+        w.load({
+          type: 'load',
+          logits: last ? logits : logits.slice(0),
+          labels: last ? labels : labels.slice(0),
+          numClasses: run.classes.length,
+          trainCounts: run.trainCounts,
+          methods: [method],
+          thresholds: s.shots,
+          perClassTestCount: s.perClassTestCount,
+        });
+        return w;
+      }),
+    );
     requestAll();
   } catch (err) {
     if (key !== loadKey) return;
@@ -176,7 +194,7 @@ function requestAll(): void {
 }
 
 function resultOf(col: Column): MethodResult | undefined {
-  return workers.find((w) => w.run.name === col.run)?.latest?.results.find((r) => r.method === col.id);
+  return workers.find((w) => w.latest?.results.some((r) => r.method === col.id))?.latest?.results.find((r) => r.method === col.id);
 }
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}`);
@@ -187,13 +205,13 @@ const METRICS: { key: string; label: string; get: (s: Scalars) => number | null;
   { key: 'few', label: 'few-shot %', get: (s) => s.shots?.few ?? null, fmt: pct, higherBetter: true },
   { key: 'macroRecall', label: 'macro recall %', get: (s) => s.macroRecall, fmt: pct, higherBetter: true },
   { key: 'macroPrecision', label: 'macro precision %', get: (s) => s.macroPrecision, fmt: pct, higherBetter: true },
-  { key: 'nll', label: 'NLL', get: (s) => s.nll, fmt: (v) => (v === null ? '—' : formatNumber(v, 3)), higherBetter: false },
-  { key: 'ece', label: 'ECE', get: (s) => s.ece, fmt: (v) => (v === null ? '—' : formatNumber(v, 3)), higherBetter: false },
+  { key: 'nll', label: 'NLL', get: (s) => s.nll, fmt: (v) => (v === null ? '—' : v.toFixed(3)), higherBetter: false },
+  { key: 'ece', label: 'ECE', get: (s) => s.ece, fmt: (v) => (v === null ? '—' : v.toFixed(3)), higherBetter: false },
 ];
 
 function resultsTable(): HTMLElement {
   const complete = workers.length > 0 && workers.every((w) => w.latest?.id === requestId);
-  const uniformOf = (c: Column) => workers.find((w) => w.run.name === c.run)?.uniform.get(c.id);
+  const uniformOf = (c: Column) => workers.find((w) => w.uniform.has(c.id))?.uniform.get(c.id);
   const rows = METRICS.map((m) =>
     h(
       'tr',
@@ -297,8 +315,8 @@ function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGro
   return section;
 }
 
-function sweepSection(): HTMLElement {
-  const series = columns.map((c) => ({ column: c, sweep: workers.find((w) => w.run.name === c.run)?.sweep.get(c.id) }));
+function sweepSection(theme: Theme): HTMLElement {
+  const series = columns.map((c) => ({ column: c, sweep: workers.find((w) => w.sweep.has(c.id))?.sweep.get(c.id) }));
   const first = series.find((x) => x.sweep?.points)?.sweep?.points ?? [];
   const section = h('section', { 'aria-label': 'Shifted test sets', 'data-testid': 'sweep' }, h('h2', {}, 'Shifted test sets (top-1 %, paper Table 2 layout)'));
   if (first.length === 0) {
@@ -330,6 +348,7 @@ function sweepSection(): HTMLElement {
       first.map((p) => p.name),
       series.map(({ column, sweep }) => ({ label: column.label, values: sweep?.points?.map((p) => p.accuracy) ?? [] })),
       first.findIndex((p) => p.name === current),
+      theme,
     ),
     table,
     h('p', { class: 'status' }, 'Each shifted test set keeps the first images of each class (forward-r like training, backward-r reversed); predictions are compensated to its exact prior. "current" is the expected accuracy under the editor’s prior.'),
@@ -370,7 +389,9 @@ interface Layout {
   readonly reliability: HTMLCanvasElement;
   readonly order: number[];
   readonly groups: ShotGroup[];
-  readonly colors: Record<ShotGroup, string>;
+  readonly theme: Theme;
+  /** The target label the sweep was drawn for: it only changes with the label (its marker). */
+  sweepLabel: string | undefined;
 }
 let layout: Layout | null = null;
 let stateVersion = 0;
@@ -387,17 +408,19 @@ function buildReady(s: Ready): Layout {
   const reliability = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence' });
   const label = h('strong', { 'data-testid': 'target-label' }, target?.label ?? 'none');
   const loading = !loadError && workers.some((w) => !w.loaded) ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
+  const theme = readTheme();
   const built: Layout = {
     key: layoutKey(),
     results: resultsTable(),
     confusion: h('section'),
-    sweep: sweepSection(),
+    sweep: sweepSection(theme),
+    sweepLabel: target?.label,
     label,
     recall,
     reliability,
     order,
     groups,
-    colors: { many: themeColor('--vscode-charts-blue', '#3794ff'), medium: themeColor('--vscode-charts-orange', '#d18616'), few: themeColor('--vscode-charts-red', '#f14c4c') },
+    theme,
   };
   app.replaceChildren(
     h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, label)),
@@ -424,11 +447,16 @@ function updateReady(s: Ready, l: Layout): void {
   const confusion = confusionSection(s, r, l.groups);
   l.confusion.replaceWith(confusion);
   l.confusion = confusion;
-  const sweep = sweepSection();
-  l.sweep.replaceWith(sweep);
-  l.sweep = sweep;
-  if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.colors);
-  if (r?.reliability) drawReliability(l.reliability, r.reliability);
+  // The sweep's "current" column is the one thing in it that changes with every prior: redraw on a new label
+  // or once the numbers for it are in.
+  if (l.sweepLabel !== target?.label || workers.every((w) => w.latest?.id === requestId)) {
+    const sweep = sweepSection(l.theme);
+    l.sweep.replaceWith(sweep);
+    l.sweep = sweep;
+    l.sweepLabel = target?.label;
+  }
+  if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.theme);
+  if (r?.reliability) drawReliability(l.reliability, r.reliability, l.theme);
 }
 
 function renderReady(s: Ready): void {
@@ -445,7 +473,7 @@ function render(): void {
   else renderReady(s);
 }
 
-// Many slider moves arrive per frame at most (the editor throttles); render once per frame regardless.
+// A resize may come many times per frame: rebuild once.
 let frame = 0;
 function scheduleRender(): void {
   if (frame) return;
@@ -477,8 +505,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const classes = state?.status === 'ready' ? state.runs[0]?.classes.length : undefined;
   if (classes !== undefined && m.prior.shares.length !== classes) return;
   target = m.prior;
+  // Only the workers' answers redraw the numbers; until then just say which prior is being computed.
   requestAll();
-  scheduleRender();
+  if (layout) layout.label.textContent = target.label;
+  else render();
 });
 
 // Canvases measure their width once per layout: rebuild the layout when the panel is resized.

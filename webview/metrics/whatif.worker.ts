@@ -1,4 +1,4 @@
-// Web worker: holds one run's cached logits in the core's what-if evaluator and answers "metrics under this
+// Web worker: holds a run's cached logits in the core's what-if evaluator and answers "metrics under this
 // prior" for each of the run's methods, one pass per method. Runs off the UI thread so sliders stay smooth.
 import { shiftSweep, WhatIfEvaluator, type EvalMetrics } from '../../src/core/metrics';
 import { priorBias, uniformPrior } from '../../src/core/priors';
