@@ -1,0 +1,78 @@
+// "LADE: Train with LADE" from the command palette of a real VS Code: the quick picks, the training panel
+// view with live progress, a finished run on disk, and cancel keeping a resumable checkpoint.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { writeFolderDataset } from './harness/dataset';
+import { useWorkbench } from './harness/session';
+import { errorMessages, firstVisible, shownMessages } from './harness/workbench';
+
+/** Answers the three prompts: the loss (by its label), the model (default) and the number of epochs. */
+async function answerPrompts(page: Page, loss: string, epochs: number): Promise<void> {
+  const rows = page.locator('.quick-input-widget .monaco-list-row');
+  await rows.first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${loss}$`) }) }).click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'small CNN' }).click();
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(String(epochs));
+  await input.press('Enter');
+}
+
+/** The training view's document: the webview whose body holds run cards (other panels may be open). */
+async function trainingView(vs: { page: Page; webview(index?: number): FrameLocator }, runStatus: string): Promise<FrameLocator> {
+  const run = vs.webview().locator(`section.run[data-status="${runStatus}"]`);
+  const found = await firstVisible([run, errorMessages(vs.page)], 90_000);
+  if (found !== 0) {
+    const text = await vs.webview().locator('body').innerText({ timeout: 2_000 }).catch(() => '(no webview)');
+    throw new Error(`No run reached '${runStatus}' in the training view.\nView: ${text.slice(0, 800)}\nVS Code shows: ${(await shownMessages(vs.page)).join(' | ')}`);
+  }
+  return vs.webview();
+}
+
+function runFolders(workspace: string): string[] {
+  const dir = path.join(workspace, '.lade', 'runs');
+  return existsSync(dir) ? readdirSync(dir).map((n) => path.join(dir, n)) : [];
+}
+
+describe('Train with LADE from the command palette', () => {
+  const vs = useWorkbench({
+    workspace: (scratch) => writeFolderDataset({ cat: 12, dog: 6, fox: 3 }, { parent: scratch, splits: ['train', 'test'] }),
+    settings: { 'lade.train.inputSize': 8, 'lade.train.batchSize': 8, 'security.workspace.trust.enabled': false },
+  });
+
+  it('trains a LADE run in the background and shows its progress, history and results', async () => {
+    await vs.runCommand('LADE: Train with LADE');
+    await answerPrompts(vs.page, 'LADE', 2);
+    const view = await trainingView(vs, 'completed');
+    const epochs = await view.locator('[data-testid=history] tbody tr').count();
+    expect(epochs, 'epochs listed in the training view').toBe(2);
+    expect(await view.locator('section.run').first().innerText()).toMatch(/backend wasm \(/);
+
+    const [runDir] = runFolders(vs.workspace!);
+    expect(runDir, 'a run folder under .lade/runs').toBeDefined();
+    const record = JSON.parse(readFileSync(path.join(runDir!, 'run.json'), 'utf8')) as { status: string; classes: string[]; config: { loss: string }; backend: { name: string } };
+    expect(record.status).toBe('completed');
+    expect(record.config.loss).toBe('lade');
+    expect(record.classes).toEqual(['cat', 'dog', 'fox']);
+    expect(record.backend.name).toBe('wasm');
+    expect(existsSync(path.join(runDir!, 'logits-test.bin'))).toBe(true);
+  });
+
+  it('cancels from the training view at a step boundary and keeps a resumable checkpoint', async () => {
+    const before = new Set(runFolders(vs.workspace!));
+    await vs.runCommand('LADE: Train with LADE');
+    await answerPrompts(vs.page, 'Cross-entropy', 400);
+    const view = await trainingView(vs, 'running');
+    // Let at least one epoch (and its checkpoint) finish before cancelling.
+    await view.locator('[data-testid=progress]', { hasText: /epoch ([2-9]|\d\d+)\// }).waitFor({ timeout: 60_000 });
+    await view.locator('section.run[data-status="running"]').getByRole('button', { name: 'Cancel' }).click();
+    await trainingView(vs, 'cancelled');
+    const runDir = runFolders(vs.workspace!).find((d) => !before.has(d));
+    expect(runDir, 'the cancelled run folder').toBeDefined();
+    expect(existsSync(path.join(runDir!, 'checkpoint.bin')), 'checkpoint kept after cancel').toBe(true);
+    const cancelled = vs.page.locator('.notification-toast', { hasText: 'cancelled after' });
+    await cancelled.waitFor({ timeout: 30_000 });
+    expect(await cancelled.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+  });
+});
