@@ -1,0 +1,179 @@
+// "LADE: Estimate Deployment Prior": a run's model over a folder of unlabelled images, EM+BCTS (or EM, BBSE)
+// with bootstrap intervals, all in a worker thread under a cancellable progress notification; the estimate
+// becomes a named prior in the prior editor (through lade.applyPrior), ready to use and save.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { EstimateJob, EstimateMethodName, PriorEstimate } from '../../protocol/estimateWorker';
+import type { BackendSetting } from '../../protocol/training';
+import { outputChannel } from '../log';
+import { MetricsPanel } from '../metrics/panel';
+import { listRuns, type RunInfo } from '../metrics/runFolders';
+import { PRIOR_VIEW_ID } from '../priors/view';
+import { parseEstimateArgument, resolveRun, runProblem } from './argument';
+import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
+import { applyPriorArgument, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from './handoff';
+
+export const ESTIMATE_COMMAND = 'lade.estimatePrior';
+const BOOTSTRAP = 200;
+
+/** What the command resolves to (undefined when the user stopped, or it failed with a message shown). */
+export interface EstimatePriorOutcome {
+  /** The named prior's name, estimated-<folder>-<date>. */
+  readonly name: string;
+  /** Whether the prior editor took it as the target prior. */
+  readonly applied: boolean;
+  readonly estimate: PriorEstimate;
+}
+
+interface Request {
+  readonly run: RunInfo;
+  readonly folder: string;
+  readonly method: EstimateMethodName;
+}
+
+function workspaceRoot(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+function workspaceRuns(root: string | undefined): RunInfo[] {
+  if (!root) return [];
+  const { runs, problems } = listRuns(root);
+  for (const p of problems) outputChannel().warn(`Skipped a run: ${p}`);
+  return runs;
+}
+
+/** From the argument when there is one, else a quick pick of the usable runs and a folder picker. */
+async function chooseRequest(arg: unknown): Promise<Request | undefined> {
+  const given = parseEstimateArgument(arg);
+  const root = workspaceRoot();
+  const runs = workspaceRuns(root);
+  if (given) {
+    const run = resolveRun(given.run, runs, root);
+    const problem = runProblem(run);
+    if (problem) throw new EstimateJobError(problem);
+    return { run, folder: path.resolve(root ?? '', given.folder), method: given.method };
+  }
+  const usable = runs.filter((r) => runProblem(r) === null);
+  if (usable.length === 0) {
+    void vscode.window.showWarningMessage(
+      'LADE: no finished run with a saved model and validation logits in .lade/runs; train one first (LADE: Train with LADE).',
+    );
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    usable.map((r) => ({ label: r.name, description: `${r.lossKind} · ${r.classes.length} classes`, run: r })),
+    { title: 'LADE: run whose model reads the unlabelled images', placeHolder: 'Its validation split calibrates the estimate' },
+  );
+  if (!picked) return undefined;
+  const folders = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    title: 'LADE: folder of unlabelled deployment images',
+    openLabel: 'Estimate Prior',
+    ...(root ? { defaultUri: vscode.Uri.file(root) } : {}),
+  });
+  const folder = folders?.[0]?.fsPath;
+  return folder ? { run: picked.run, folder, method: 'em-bcts' } : undefined;
+}
+
+function runEstimate(workerPath: string, req: Request): Thenable<PriorEstimate> {
+  const backend = vscode.workspace.getConfiguration('lade').get<BackendSetting>('backend', 'auto');
+  const job: EstimateJob = { runDir: req.run.dir, folder: req.folder, method: req.method, backend, bootstrap: BOOTSTRAP, seed: 0 };
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `LADE: estimating the prior of ${path.basename(req.folder)} with ${req.run.name}`, cancellable: true },
+    (progress, token) => {
+      let reported = 0;
+      return estimateInWorker(
+        workerPath,
+        job,
+        (p) => {
+          const step = progressStep(p, req.method);
+          const percent = 100 * step.fraction;
+          progress.report({ message: step.message, increment: Math.max(0, percent - reported) });
+          reported = Math.max(reported, percent);
+        },
+        token,
+      );
+    },
+  );
+}
+
+/**
+ * The prior editor edits the classes of the run open in the metrics panel: open this run there unless it
+ * already is, then apply. False when the run could not be opened (a run folder outside .lade/runs).
+ */
+async function handToPriorEditor(run: RunInfo, estimate: PriorEstimate, name: string): Promise<boolean> {
+  const isOpen = (): boolean => !!MetricsPanel.open?.selected.runs.some((r) => path.resolve(r.dir) === path.resolve(run.dir));
+  if (!isOpen()) await vscode.commands.executeCommand('lade.showMetrics', [run.name]);
+  if (!isOpen()) return false;
+  await vscode.commands.executeCommand('lade.applyPrior', applyPriorArgument(estimate, name));
+  await vscode.commands.executeCommand(`${PRIOR_VIEW_ID}.focus`);
+  return true;
+}
+
+function report(outcome: EstimatePriorOutcome, run: RunInfo): void {
+  const log = outputChannel();
+  const { estimate, name } = outcome;
+  for (const line of estimateLogLines(estimate, name)) log.info(line);
+  const warnings = estimateWarnings(estimate);
+  for (const w of warnings) log.warn(`[${name}] ${w}`);
+  const where = outcome.applied
+    ? `'${name}' is now the target prior in the Target Prior view (save it there)`
+    : `open ${run.name} in LADE: Show Metrics to use '${name}'; the estimate is in the LADE output`;
+  const head = `LADE: estimated the prior of ${estimate.images} images in ${path.basename(estimate.folder)}; ${where}.`;
+  if (warnings.length === 0) {
+    void vscode.window.showInformationMessage(head);
+    return;
+  }
+  void vscode.window
+    .showWarningMessage(`${head} ${warnings.length === 1 ? 'Warning' : `${warnings.length} warnings`}: ${warnings.join(' ')}`, 'Show Log')
+    .then((action) => (action ? log.show(true) : undefined));
+}
+
+export function registerEstimatePriorCommand(context: vscode.ExtensionContext): vscode.Disposable {
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'estimate.worker.js').fsPath;
+  return vscode.commands.registerCommand(ESTIMATE_COMMAND, async (arg?: unknown): Promise<EstimatePriorOutcome | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      const action = await vscode.window.showWarningMessage(
+        'LADE: estimating a prior runs a model from this workspace on its files, so it needs a trusted workspace.',
+        'Manage Workspace Trust',
+      );
+      if (action) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    const log = outputChannel();
+    let req: Request | undefined;
+    try {
+      req = await chooseRequest(arg);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (!req) return undefined;
+    log.info(`Estimating the prior of ${req.folder} with run ${req.run.name} (${req.method}, ${BOOTSTRAP} bootstrap resamples)`);
+    let estimate: PriorEstimate;
+    try {
+      estimate = await runEstimate(workerPath, req);
+    } catch (err) {
+      if (err instanceof EstimateCancelled) {
+        log.info(`Estimate of ${req.folder} cancelled.`);
+        return undefined;
+      }
+      const message = (err as Error).message;
+      log.error(`Estimate of ${req.folder} failed: ${message}`);
+      void vscode.window.showErrorMessage(err instanceof EstimateJobError ? `LADE: ${message}` : `LADE: estimating the prior failed: ${message}`);
+      return undefined;
+    }
+    const name = estimatedPriorName(req.folder, new Date());
+    let applied = false;
+    try {
+      applied = await handToPriorEditor(req.run, estimate, name);
+    } catch (err) {
+      log.warn(`Could not apply '${name}' in the prior editor: ${(err as Error).message}`);
+    }
+    const outcome = { name, applied, estimate };
+    report(outcome, req.run);
+    return outcome;
+  });
+}

@@ -1,0 +1,79 @@
+// What the command hands on once the worker has estimated: the prior's name, the argument of
+// lade.applyPrior (the prior editor's extension point), the lines for the LADE output channel, and the
+// progress notification's text and fraction per phase. No vscode here.
+import path from 'node:path';
+import type { EstimateWorkerProgress, PriorEstimate } from '../../protocol/estimateWorker';
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** estimated-<folder>-<yyyymmdd-hhmm> (local time), within the prior name rules (64 safe characters). */
+export function estimatedPriorName(folder: string, date: Date): string {
+  const base = path.basename(path.resolve(folder)).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'images';
+  const stamp = `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}`;
+  return `estimated-${base}-${stamp}`;
+}
+
+/** { name, origin, shares: {class: share}, intervals: {class: [lo, hi]} }, the shape lade.applyPrior reads. */
+export interface ApplyPriorArgument {
+  readonly name: string;
+  readonly origin: string;
+  readonly shares: Readonly<Record<string, number>>;
+  readonly intervals?: Readonly<Record<string, readonly [number, number]>>;
+}
+
+export function applyPriorArgument(estimate: PriorEstimate, name: string): ApplyPriorArgument {
+  const { classes, intervals } = estimate;
+  const origin = `estimated (${estimate.method}) from ${estimate.images} images in ${estimate.folder}`;
+  const shares = Object.fromEntries(classes.map((c, i) => [c, estimate.prior[i] ?? 0]));
+  if (!intervals) return { name, origin, shares };
+  return { name, origin, shares, intervals: Object.fromEntries(classes.map((c, i) => [c, [intervals.lo[i] ?? 0, intervals.hi[i] ?? 0] as const])) };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** Every warning, the estimator's and the undecodable files, as one list. */
+export function estimateWarnings(estimate: PriorEstimate): string[] {
+  const out = [...estimate.warnings];
+  const n = estimate.skipped.length;
+  if (n > 0) out.push(`${n} image(s) could not be decoded and were left out; first: ${estimate.skipped[0]}`);
+  return out;
+}
+
+/** The estimate as the output channel shows it: one line per class with the training share and the interval. */
+export function estimateLogLines(estimate: PriorEstimate, name: string): string[] {
+  const { classes, intervals } = estimate;
+  const width = Math.max(5, ...classes.map((c) => c.length));
+  return [
+    `Estimated '${name}': ${estimate.images} images in ${estimate.folder} with run ${estimate.runDir} (${estimate.method}, ${estimate.backend})`,
+    `  ${'class'.padEnd(width)}   train  estimate${intervals ? `  ${Math.round(100 * intervals.level)}% interval` : ''}`,
+    ...classes.map((c, i) => {
+      const iv = intervals ? `  [${pct(intervals.lo[i] ?? 0)}, ${pct(intervals.hi[i] ?? 0)}]` : '';
+      return `  ${c.padEnd(width)}  ${pct(estimate.trainPrior[i] ?? 0).padStart(6)}  ${pct(estimate.prior[i] ?? 0).padStart(8)}${iv}`;
+    }),
+  ];
+}
+
+/**
+ * Where each phase sits on the notification's bar: decoding and inference (interleaved per batch) take
+ * most of it, then calibration, EM or BBSE, and the bootstrap resamples.
+ */
+const SPAN: Readonly<Record<EstimateWorkerProgress['phase'], readonly [number, number]>> = {
+  decode: [0, 0.7],
+  infer: [0, 0.7],
+  calibrate: [0.7, 0.8],
+  estimate: [0.8, 0.85],
+  bootstrap: [0.85, 1],
+};
+
+export function progressStep(p: EstimateWorkerProgress, method: PriorEstimate['method']): { readonly fraction: number; readonly message: string } {
+  const [from, to] = SPAN[p.phase];
+  const fraction = from + (to - from) * (p.total > 0 ? p.done / p.total : 0);
+  const message = {
+    decode: `decoding images ${p.done}/${p.total}`,
+    infer: `running the model ${p.done}/${p.total} images`,
+    calibrate: method === 'em-bcts' ? 'calibrating on the validation split (BCTS)' : 'reading the validation split',
+    estimate: method === 'bbse' ? 'solving BBSE' : 'EM on the deployment posteriors',
+    bootstrap: `bootstrap ${p.done}/${p.total} resamples (95% intervals)`,
+  }[p.phase];
+  return { fraction, message };
+}

@@ -1,0 +1,152 @@
+// lade.estimatePrior with vscode mocked: the trust check, argument errors, the quick pick and folder picker,
+// the real worker under withProgress, the hand-over to lade.applyPrior, warnings, and cancel.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as vscode from 'vscode';
+import { commands, Uri, window, workspace } from 'vscode';
+import { registerEstimatePriorCommand, type EstimatePriorOutcome } from '../../../../src/extension/estimate/command';
+import { MetricsPanel } from '../../../../src/extension/metrics/panel';
+import { buildEstimateWorker, writeEstimateFixture, type EstimateFixture } from './fixture';
+
+vi.mock('vscode');
+
+const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), show: vi.fn() };
+let root: string;
+let fixture: EstimateFixture;
+let command: (arg?: unknown) => Promise<EstimatePriorOutcome | undefined>;
+const mockWorkspace = workspace as unknown as { isTrusted: boolean; setWorkspaceFolders(f: unknown): void };
+
+interface Report {
+  readonly message?: string;
+  readonly increment?: number;
+}
+
+/** withProgress that runs the task at once; cancelAfter reports cancels the token. */
+function runProgress(reports: Report[], cancelAfter = Number.POSITIVE_INFINITY): void {
+  vi.mocked(window.withProgress).mockImplementation(async (_options, task) => {
+    const listeners: (() => void)[] = [];
+    let cancelled = false;
+    const token = { get isCancellationRequested() { return cancelled; }, onCancellationRequested: (l: () => void) => listeners.push(l) };
+    const progress = {
+      report: (r: Report) => {
+        reports.push(r);
+        if (reports.length >= cancelAfter && !cancelled) {
+          cancelled = true;
+          for (const l of listeners) l();
+        }
+      },
+    };
+    return task(progress, token as unknown as vscode.CancellationToken);
+  });
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(tmpdir(), 'lade-estimate-command-'));
+  await buildEstimateWorker(path.join(root, 'dist'));
+  fixture = await writeEstimateFixture(root);
+  vi.mocked(window.createOutputChannel).mockReturnValue(log as unknown as vscode.LogOutputChannel);
+  registerEstimatePriorCommand({ extensionUri: Uri.file(root) } as vscode.ExtensionContext);
+  const registered = vi.mocked(commands.registerCommand).mock.calls.find((c) => c[0] === 'lade.estimatePrior');
+  command = registered![1] as typeof command;
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  vi.restoreAllMocks();
+  mockWorkspace.isTrusted = true;
+  mockWorkspace.setWorkspaceFolders([{ uri: Uri.file(root), name: 'ws', index: 0 }]);
+});
+
+describe('lade.estimatePrior', () => {
+  it('needs a trusted workspace', async () => {
+    mockWorkspace.isTrusted = false;
+    expect(await command({ run: 'fixture', folder: fixture.deploy })).toBeUndefined();
+    expect(window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('needs a trusted workspace'), 'Manage Workspace Trust');
+    expect(window.withProgress).not.toHaveBeenCalled();
+  });
+
+  it('shows what is wrong with an argument and runs nothing', async () => {
+    expect(await command({ run: 'fixture', folder: 'deploy', method: 'mle' })).toBeUndefined();
+    expect(window.showErrorMessage).toHaveBeenCalledWith(expect.stringContaining("field 'method' must be one of em-bcts, em, bbse"));
+    expect(await command({ run: 'lade-cnn', folder: 'deploy' })).toBeUndefined();
+    expect(window.showErrorMessage).toHaveBeenLastCalledWith("LADE: lade.estimatePrior: no run named 'lade-cnn' in .lade/runs (runs: fixture).");
+    expect(window.withProgress).not.toHaveBeenCalled();
+  });
+
+  it('says to train first when no run can estimate', async () => {
+    const empty = path.join(root, 'empty');
+    mkdirSync(empty, { recursive: true });
+    mockWorkspace.setWorkspaceFolders([{ uri: Uri.file(empty), name: 'empty', index: 0 }]);
+    expect(await command()).toBeUndefined();
+    expect(window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('no finished run with a saved model and validation logits'));
+    expect(window.showQuickPick).not.toHaveBeenCalled();
+  });
+
+  it('asks for a run and a folder, estimates in the worker and hands the prior to the editor', async () => {
+    vi.mocked(window.showQuickPick).mockImplementation(async (items) => (await items)[0]);
+    vi.mocked(window.showOpenDialog).mockResolvedValue([Uri.file(fixture.deploy)]);
+    let panelOpen = false;
+    vi.spyOn(MetricsPanel, 'open', 'get').mockImplementation(() => (panelOpen ? ({ selected: { runs: [{ dir: fixture.runDir }] } } as unknown as MetricsPanel) : undefined));
+    vi.mocked(commands.executeCommand).mockImplementation(async (id: string) => {
+      if (id === 'lade.showMetrics') panelOpen = true;
+      return undefined;
+    });
+    const reports: Report[] = [];
+    runProgress(reports);
+
+    const outcome = await command();
+
+    expect(vi.mocked(window.showQuickPick).mock.calls[0]![0]).toEqual([expect.objectContaining({ label: 'fixture', description: 'ce · 2 classes' })]);
+    expect(outcome?.applied).toBe(true);
+    expect(outcome?.name).toMatch(/^estimated-deploy-\d{8}-\d{4}$/);
+    const estimate = outcome!.estimate;
+    expect(estimate.prior[1]).toBeCloseTo(0.75, 2);
+    expect(estimate.intervals?.resamples).toBe(200);
+    expect(vi.mocked(window.withProgress).mock.calls[0]![0]).toMatchObject({ location: vscode.ProgressLocation.Notification, cancellable: true });
+    const messages = reports.map((r) => r.message ?? '');
+    for (const phase of [/^decoding images/, /^running the model/, /^calibrating/, /^EM on/, /^bootstrap \d+\/200/]) expect(messages.some((m) => phase.test(m))).toBe(true);
+    expect(reports.reduce((a, r) => a + (r.increment ?? 0), 0)).toBeCloseTo(100, 6);
+
+    const calls = vi.mocked(commands.executeCommand).mock.calls.map((c) => c[0]);
+    expect(calls).toEqual(['lade.showMetrics', 'lade.applyPrior', 'lade.priorEditor.focus']);
+    expect(vi.mocked(commands.executeCommand).mock.calls[0]![1]).toEqual(['fixture']);
+    const applied = vi.mocked(commands.executeCommand).mock.calls[1]![1] as { name: string; shares: Record<string, number>; intervals: Record<string, [number, number]> };
+    expect(applied.name).toBe(outcome?.name);
+    expect(applied.shares.bright).toBe(estimate.prior[1]);
+    expect(applied.intervals.bright).toEqual([estimate.intervals?.lo[1], estimate.intervals?.hi[1]]);
+    // The estimator's warnings and the undecodable file: one warning notification, lines in the LADE output.
+    const [shown, action] = vi.mocked(window.showWarningMessage).mock.calls[0]! as unknown as [string, string];
+    expect(action).toBe('Show Log');
+    expect(shown).toMatch(/is now the target prior in the Target Prior view .* warnings?: /);
+    for (const w of [...estimate.warnings, '1 image(s) could not be decoded']) expect(shown).toContain(w);
+    for (const w of estimate.warnings) expect(log.warn).toHaveBeenCalledWith(`[${outcome!.name}] ${w}`);
+    expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/could not be decoded and were left out; first: .*broken\.png/));
+    expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/^\s+bright\s+50\.0%\s+75\.0%\s+\[/));
+  });
+
+  it('keeps the estimate without applying it when the run cannot be opened in the metrics panel', async () => {
+    runProgress([]);
+    const outcome = await command({ run: fixture.runDir, folder: fixture.deploy, method: 'bbse' });
+    expect(outcome).toMatchObject({ applied: false, estimate: { method: 'bbse' } });
+    expect(vi.mocked(commands.executeCommand).mock.calls.map((c) => c[0])).toEqual(['lade.showMetrics']);
+    expect(window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('open fixture in LADE: Show Metrics'), 'Show Log');
+  });
+
+  it('returns nothing and shows no error when cancelled', async () => {
+    runProgress([], 2);
+    expect(await command({ run: 'fixture', folder: 'deploy' })).toBeUndefined();
+    expect(log.info).toHaveBeenCalledWith(`Estimate of ${fixture.deploy} cancelled.`);
+    expect(window.showErrorMessage).not.toHaveBeenCalled();
+    expect(commands.executeCommand).not.toHaveBeenCalled();
+  });
+
+  it('shows an unreadable folder as the worker names it', async () => {
+    runProgress([]);
+    expect(await command({ run: 'fixture', folder: 'nowhere' })).toBeUndefined();
+    expect(window.showErrorMessage).toHaveBeenCalledWith(`LADE: cannot read folder '${path.join(root, 'nowhere')}': ENOENT: no such file or directory, scandir '${path.join(root, 'nowhere')}'`);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { PRIOR_FILE_FORMAT, parsePriorFile, priorNameProblem } from '../../../../src/core/priors/files';
+import { applyPriorArgument, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from '../../../../src/extension/estimate/handoff';
+import type { EstimateWorkerProgress, PriorEstimate } from '../../../../src/protocol/estimateWorker';
+
+const estimate: PriorEstimate = {
+  runDir: '/ws/.lade/runs/lade-cnn',
+  folder: '/ws/deploy',
+  method: 'em-bcts',
+  backend: 'wasm',
+  images: 40,
+  skipped: [],
+  classes: ['cat', 'red fox'],
+  trainPrior: [0.75, 0.25],
+  prior: [0.3, 0.7],
+  intervals: { level: 0.95, resamples: 200, lo: [0.2, 0.6], hi: [0.4, 0.8] },
+  warnings: [],
+  shiftViolated: false,
+};
+
+/** What lade.applyPrior does with its argument (src/extension/metrics/register.ts, namedPriorArgument). */
+function asApplied(arg: ReturnType<typeof applyPriorArgument>) {
+  return parsePriorFile(JSON.stringify({ format: PRIOR_FILE_FORMAT, version: 1, ...arg }), 'lade.applyPrior');
+}
+
+describe('the estimated prior handed to the prior editor', () => {
+  it('is named estimated-<folder>-<date> within the prior name rules', () => {
+    const date = new Date(2025, 2, 7, 9, 5);
+    expect(estimatedPriorName('/data/deploy', date)).toBe('estimated-deploy-20250307-0905');
+    expect(estimatedPriorName('/data/Camera trap (May)/', date)).toBe('estimated-Camera_trap_May-20250307-0905');
+    expect(estimatedPriorName('/data/...', date)).toBe('estimated-images-20250307-0905');
+    const long = estimatedPriorName(`/data/${'x'.repeat(200)}`, date);
+    for (const name of [long, estimatedPriorName('/data/a.b..c', date), estimatedPriorName('/', date)]) expect(priorNameProblem(name)).toBeNull();
+  });
+
+  it('passes lade.applyPrior the shares and 95% intervals by class name', () => {
+    const applied = asApplied(applyPriorArgument(estimate, 'estimated-deploy-20250307-0905'));
+    expect(applied).toEqual({
+      name: 'estimated-deploy-20250307-0905',
+      origin: 'estimated (em-bcts) from 40 images in /ws/deploy',
+      classes: ['cat', 'red fox'],
+      shares: [0.3, 0.7],
+      intervals: [
+        [0.2, 0.4],
+        [0.6, 0.8],
+      ],
+    });
+  });
+
+  it('leaves the intervals out when there was no bootstrap', () => {
+    const applied = asApplied(applyPriorArgument({ ...estimate, intervals: null }, 'e'));
+    expect(applied.intervals).toBeUndefined();
+    expect(applied.shares).toEqual([0.3, 0.7]);
+  });
+
+  it('lists the estimator warnings and the undecodable files, and logs one line per class', () => {
+    const warned = { ...estimate, warnings: ['Only 40 deployment images'], skipped: ['a.png: bad', 'b.png: bad'] };
+    expect(estimateWarnings(warned)).toEqual(['Only 40 deployment images', '2 image(s) could not be decoded and were left out; first: a.png: bad']);
+    expect(estimateWarnings(estimate)).toEqual([]);
+    const lines = estimateLogLines(estimate, 'e');
+    expect(lines[0]).toBe("Estimated 'e': 40 images in /ws/deploy with run /ws/.lade/runs/lade-cnn (em-bcts, wasm)");
+    expect(lines[1]).toMatch(/class\s+train\s+estimate\s+95% interval/);
+    expect(lines[3]).toMatch(/red fox\s+25\.0%\s+70\.0%\s+\[60\.0%, 80\.0%\]/);
+  });
+});
+
+describe('progress of an estimate', () => {
+  it('moves forward through decode, infer, calibrate, estimate and bootstrap and ends full', () => {
+    const steps: EstimateWorkerProgress[] = [
+      { phase: 'decode', done: 0, total: 512 },
+      { phase: 'infer', done: 0, total: 512 },
+      { phase: 'decode', done: 256, total: 512 },
+      { phase: 'infer', done: 512, total: 512 },
+      { phase: 'calibrate', done: 0, total: 1 },
+      { phase: 'calibrate', done: 1, total: 1 },
+      { phase: 'estimate', done: 1, total: 1 },
+      { phase: 'bootstrap', done: 100, total: 200 },
+      { phase: 'bootstrap', done: 200, total: 200 },
+    ];
+    const fractions = steps.map((p) => progressStep(p, 'em-bcts').fraction);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]!);
+    expect(fractions.at(-1)).toBe(1);
+    expect(progressStep(steps[2]!, 'em-bcts').message).toBe('decoding images 256/512');
+    expect(progressStep(steps[4]!, 'em-bcts').message).toBe('calibrating on the validation split (BCTS)');
+    expect(progressStep(steps[6]!, 'bbse').message).toBe('solving BBSE');
+    expect(progressStep(steps[7]!, 'em').message).toBe('bootstrap 100/200 resamples (95% intervals)');
+    expect(progressStep({ phase: 'bootstrap', done: 0, total: 0 }, 'em').fraction).toBeCloseTo(0.85);
+  });
+});
