@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { registerBatchNormGradient } from './batchNormGrad';
 import { registerWasmTrainingKernels } from './wasmKernels';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
@@ -37,6 +38,7 @@ export async function initWasm(): Promise<void> {
     wasmPathsSet = true;
   }
   registerWasmTrainingKernels();
+  registerBatchNormGradient();
   if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend failed to initialise.');
   await tf.ready();
 }
@@ -53,6 +55,12 @@ async function importOptional(name: string): Promise<unknown> {
 interface GpuLike {
   requestAdapter(): Promise<unknown>;
 }
+interface AdapterInfoLike {
+  readonly vendor?: string;
+  readonly architecture?: string;
+  readonly device?: string;
+  readonly description?: string;
+}
 interface WebGpuPackage {
   create(flags: string[]): GpuLike;
   globals: Record<string, unknown>;
@@ -67,16 +75,32 @@ function isWebGpuPackage(m: unknown): m is WebGpuPackage {
 async function tryWebGpu(): Promise<BackendReport | string> {
   const dawn = await importOptional('webgpu');
   if (!isWebGpuPackage(dawn)) return 'the optional webgpu package is not installed';
-  const gpu = dawn.create([]);
+  let gpu: GpuLike;
+  try {
+    gpu = dawn.create([]);
+  } catch (err) {
+    return `the webgpu package failed to start Dawn (${(err as Error).message})`;
+  }
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return 'no GPU adapter';
   Object.assign(globalThis, dawn.globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-  if ((await importOptional('@tensorflow/tfjs-backend-webgpu')) === undefined) {
+  try {
+    // A literal import, so esbuild bundles the backend against the bundle's own tfjs-core (backends register
+    // with one core instance). It registers 'webgpu' on load only if navigator.gpu exists: set just above.
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch {
     return 'a GPU adapter exists but @tensorflow/tfjs-backend-webgpu is not installed';
   }
   if (!(await tf.setBackend('webgpu').catch(() => false))) return 'the webgpu backend failed to initialise';
-  return { name: 'webgpu', reason: 'GPU adapter found (Dawn)' };
+  return { name: 'webgpu', reason: `GPU adapter found (Dawn): ${describeAdapter(adapter)}` };
+}
+
+/** The adapter's name as Dawn reports it, e.g. 'nvidia hopper, NVIDIA H200 (Vulkan ...)'. */
+function describeAdapter(adapter: unknown): string {
+  const info = (adapter as { info?: AdapterInfoLike }).info;
+  const parts = [info?.vendor, info?.architecture, info?.description || info?.device].filter((p) => p);
+  return parts.length > 0 ? parts.join(', ') : 'unnamed adapter';
 }
 
 /** tfjs-node(-gpu) registers the native 'tensorflow' backend on import. */

@@ -5,6 +5,11 @@
 //  - Conv2DBackpropInput, stride 1: a forward Conv2D of dy with the spatially flipped, in/out-swapped
 //    filter (about 1.7x faster than the stock deconvolution); other strides keep the stock kernel.
 //  - UnsortedSegmentSum (the gradient of gather): oneHot(segmentIds)^T x as one matmul.
+//  - BatchMatMul with a transposed operand (every dense-layer gradient): the stock kernel leaves XNNPACK
+//    then and runs ~10x slower, so transpose explicitly and multiply untransposed.
+//  - Sum over leading axes (bias gradients): a ones-vector matmul instead of a transposing reduction.
+//  - MaxPoolGrad for non-overlapping pools (k = stride, no padding): one-hot of the window's first argmax
+//    times dy, instead of the stock scalar loop.
 // Kernels call the registered wasm kernel functions directly on TensorInfos, as the backends' own
 // composite kernels do, and free every intermediate they create.
 import * as tf from '@tensorflow/tfjs';
@@ -88,7 +93,7 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
     'Conv2D',
     backend,
     { x: xT, filter: dyT },
-    { strides: [1, 1], pad: explicit, dilations: [sh, sw], dataFormat: 'NHWC', dimRoundingMode: null },
+    { strides: [1, 1], pad: explicit, dilations: [sh, sw], dataFormat: 'NHWC' },
   ); // [Ci, >=FH, >=FW, Co]
   free(backend, xT, dyT);
   let cropped = conv;
@@ -131,7 +136,7 @@ function conv2DBackpropInputFactory(stock: KernelFn | undefined): KernelFn {
       'Conv2D',
       backend,
       { x: dy, filter: swapped },
-      { strides: [1, 1], pad: explicit, dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: null },
+      { strides: [1, 1], pad: explicit, dilations: [1, 1], dataFormat: 'NHWC' },
     );
     free(backend, swapped);
     return dx;
@@ -165,6 +170,104 @@ function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   return out;
 }
 
+function batchMatMulFactory(stock: KernelFn): KernelFn {
+  return (args: KernelArgs): TensorInfo | TensorInfo[] => {
+    const { inputs, backend, attrs } = args;
+    const transposeA = attrs?.transposeA === true;
+    const transposeB = attrs?.transposeB === true;
+    if (!transposeA && !transposeB) return stock(args);
+    const a = inputs.a as TensorInfo;
+    const b = inputs.b as TensorInfo;
+    const perm = (t: TensorInfo): number[] => [...t.shape.slice(0, -2).map((_, i) => i), t.shape.length - 1, t.shape.length - 2];
+    const a2 = transposeA ? call('Transpose', backend, { x: a }, { perm: perm(a) }) : a;
+    const b2 = transposeB ? call('Transpose', backend, { x: b }, { perm: perm(b) }) : b;
+    const out = stock({ inputs: { ...inputs, a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    if (a2 !== a) free(backend, a2);
+    if (b2 !== b) free(backend, b2);
+    return out;
+  };
+}
+
+function sumFactory(stock: KernelFn): KernelFn {
+  return (args: KernelArgs): TensorInfo | TensorInfo[] => {
+    const { inputs, backend, attrs } = args;
+    const x = inputs.x as TensorInfo;
+    const rank = x.shape.length;
+    const axes = ([] as number[]).concat(attrs?.axis as number | number[]).map((a) => (a < 0 ? a + rank : a));
+    const leading = axes.length > 0 && axes.length < rank && [...axes].sort((p, q) => p - q).every((a, i) => a === i);
+    if (!leading || x.dtype !== 'float32') return stock(args);
+    const m = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+    const rest = x.shape.slice(axes.length);
+    const r = rest.reduce((p, q) => p * q, 1);
+    const ones = call('Fill', backend, {}, { shape: [1, 1, m], value: 1, dtype: 'float32' });
+    const x3 = call('Reshape', backend, { x }, { shape: [1, m, r] });
+    const prod = call('BatchMatMul', backend, { a: ones, b: x3 }, { transposeA: false, transposeB: false });
+    free(backend, ones, x3);
+    const outShape = attrs?.keepDims === true ? [...axes.map(() => 1), ...rest] : rest;
+    const out = call('Reshape', backend, { x: prod }, { shape: outShape });
+    free(backend, prod);
+    return out;
+  };
+}
+
+function maxPoolGradFactory(stock: KernelFn): KernelFn {
+  return (args: KernelArgs): TensorInfo | TensorInfo[] => {
+    const { inputs, backend, attrs } = args;
+    const dy = inputs.dy as TensorInfo;
+    const x = inputs.input as TensorInfo;
+    const k = ([] as number[]).concat(attrs?.filterSize as number | number[]);
+    const st = ([] as number[]).concat(attrs?.strides as number | number[]);
+    const [kh, kw] = [k[0], k[1] ?? k[0]];
+    const [sh, sw] = [st[0], st[1] ?? st[0]];
+    const [n, h, w, c] = x.shape;
+    const [oh, ow] = [dy.shape[1], dy.shape[2]];
+    // Windows tile the top-left oh*kh x ow*kw block (valid padding); leftover rows/columns get no gradient.
+    const tiled = kh === sh && kw === sw && oh === Math.floor(h / kh) && ow === Math.floor(w / kw);
+    if (!tiled || x.dtype !== 'float32') return stock(args);
+    const [ch, cw] = [oh * kh, ow * kw];
+    const cropped = ch === h && cw === w ? x : call('Slice', backend, { x }, { begin: [0, 0, 0, 0], size: [n, ch, cw, c] });
+    const x6 = call('Reshape', backend, { x: cropped }, { shape: [n, oh, kh, ow, kw, c] });
+    if (cropped !== x) free(backend, cropped);
+    const windows = call('Transpose', backend, { x: x6 }, { perm: [0, 1, 3, 5, 2, 4] }); // [n, oh, ow, c, kh, kw]
+    free(backend, x6);
+    const flat = call('Reshape', backend, { x: windows }, { shape: [n * oh * ow * c, kh * kw] });
+    free(backend, windows);
+    const arg = call('ArgMax', backend, { x: flat }, { axis: [1] });
+    free(backend, flat);
+    const hotInt = call('OneHot', backend, { indices: arg }, { depth: kh * kw, onValue: 1, offValue: 0, dtype: 'int32' });
+    free(backend, arg);
+    const hot = call('Cast', backend, { x: hotInt }, { dtype: 'float32' });
+    free(backend, hotInt);
+    const dyCol = call('Reshape', backend, { x: dy }, { shape: [n * oh * ow * c, 1] });
+    const spread = call('Multiply', backend, { a: hot, b: dyCol });
+    free(backend, hot, dyCol);
+    const spread6 = call('Reshape', backend, { x: spread }, { shape: [n, oh, ow, c, kh, kw] });
+    free(backend, spread);
+    const back = call('Transpose', backend, { x: spread6 }, { perm: [0, 1, 4, 2, 5, 3] }); // [n, oh, kh, ow, kw, c]
+    free(backend, spread6);
+    const dxBlock = call('Reshape', backend, { x: back }, { shape: [n, ch, cw, c] });
+    free(backend, back);
+    if (ch === h && cw === w) return dxBlock;
+    const paddings = [[0, 0], [0, h - ch], [0, w - cw], [0, 0]];
+    const dx = call('PadV2', backend, { x: dxBlock }, { paddings, constantValue: 0 });
+    free(backend, dxBlock);
+    return dx;
+  };
+}
+
+/** Replaces a stock wasm kernel by a wrapper that may delegate to it (its setupFunc is kept). */
+function wrapStock(name: string, factory: (stock: KernelFn) => KernelFn): void {
+  const stock = tf.getKernel(name, BACKEND);
+  if (!stock) throw new Error(`The wasm backend has no '${name}' kernel to wrap.`);
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({
+    kernelName: name,
+    backendName: BACKEND,
+    kernelFunc: factory(stock.kernelFunc as KernelFn) as tf.KernelFunc,
+    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
+  });
+}
+
 let registered = false;
 
 /** Registers the composed training kernels for the wasm backend (idempotent). */
@@ -181,6 +284,9 @@ export function registerWasmTrainingKernels(): void {
     // The stock kernel binds its wasm function in setupFunc; keep it so the stride > 1 fallback works.
     ...(stockInput?.setupFunc ? { setupFunc: stockInput.setupFunc } : {}),
   });
+  wrapStock('BatchMatMul', batchMatMulFactory);
+  wrapStock('Sum', sumFactory);
+  wrapStock('MaxPoolGrad', maxPoolGradFactory);
   for (const [name, fn] of [
     ['Conv2DBackpropFilter', conv2DBackpropFilter],
     ['UnsortedSegmentSum', unsortedSegmentSum],

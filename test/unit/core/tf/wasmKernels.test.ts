@@ -81,6 +81,49 @@ describe('wasm training kernels', () => {
     expect(wasm[2 * 4]).toBeCloseTo(5 + 9 + 21, 4);
   });
 
+  it('dense-layer gradients (transposed matmuls) and leading-axis sums match cpu', async () => {
+    const xv = seeded([6, 5], 4);
+    const wv = seeded([5, 3], 5);
+    const f = (): tf.Tensor => {
+      const x = tf.tensor2d(xv, [6, 5]);
+      const w = tf.tensor2d(wv, [5, 3]);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D).square().sum())([x, w]);
+      const t = tf.matMul(x, x, true, false); // 5x5, transposeA
+      const u = tf.matMul(x, w.transpose(), false, true); // 6x5, transposeB
+      const s = tf.sum(tf.tensor4d(seeded([2, 3, 4, 5], 6), [2, 3, 4, 5]), [0, 1, 2]);
+      const k = tf.sum(tf.tensor3d(seeded([2, 3, 4], 7), [2, 3, 4]), [1, 0], true);
+      const out = tf.concat([g[0].flatten(), g[1].flatten(), t.flatten(), u.flatten(), s, k.flatten()]);
+      expect(k.shape).toEqual([1, 1, 4]);
+      tf.dispose([x, w, ...g, t, u, s, k]);
+      return out;
+    };
+    const cpu = await onBackend('cpu', f);
+    const wasm = await onBackend('wasm', f);
+    expectClose(wasm, cpu, 1e-5);
+  });
+
+  for (const [shape, k] of [
+    [[2, 8, 8, 3], 2],
+    [[1, 9, 6, 2], 3],
+    [[2, 7, 7, 2], 2],
+  ] as const) {
+    it(`max-pool gradient matches cpu, first maximum on ties: ${shape.join('x')} pool ${k}`, async () => {
+      // Quantised values make ties common, so the tie-break is exercised.
+      const xv = seeded([...shape], 8).map((v) => Math.round(v * 4) / 4);
+      const f = (): tf.Tensor => {
+        const x = tf.tensor4d(xv, [...shape] as [number, number, number, number]);
+        const [g] = tf.grads((a: tf.Tensor) =>
+          tf.maxPool(a as tf.Tensor4D, k, k, 'valid').mul(tf.range(1, 1 + tf.maxPool(x, k, k, 'valid').size).reshape(tf.maxPool(x, k, k, 'valid').shape)).sum(),
+        )([x]);
+        x.dispose();
+        return g;
+      };
+      const cpu = await onBackend('cpu', f);
+      const wasm = await onBackend('wasm', f);
+      expectClose(wasm, cpu, 1e-6);
+    });
+  }
+
   it('leaks no tensors through the composed kernels', async () => {
     await initBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]);
