@@ -1,0 +1,128 @@
+// "LADE: Estimate Deployment Prior" from the command palette of a real VS Code: train a small run on dark and
+// bright images (3:1), pick it and a folder of unlabelled images mixed 1:3, and see the estimate arrive in
+// the prior editor as the target prior, named estimated-deploy-<date>, with a 95% interval on every class.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainRun } from '../../src/core/train/trainRun';
+import { errorMessages, firstVisible, shownMessages } from './harness/workbench';
+import { useWorkbench } from './harness/session';
+
+const TRAIN = { dark: 80, bright: 26 };
+const DEPLOY = { dark: 10, bright: 30 };
+
+/** Seeded uniform numbers: the images are the same on every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** 8x8 grey images around 60 (dark) or 190 (bright), with noise. */
+function writeImages(dir: string, counts: Readonly<Record<string, number>>, seed: number, byClass: boolean): void {
+  const rand = rng(seed);
+  for (const [name, n] of Object.entries(counts)) {
+    const target = byClass ? path.join(dir, name) : dir;
+    mkdirSync(target, { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const img = new PNG({ width: 8, height: 8 });
+      const base = (name === 'dark' ? 60 : 190) + (rand() - 0.5) * 40;
+      for (let p = 0; p < img.data.length; p += 4) {
+        img.data[p] = img.data[p + 1] = img.data[p + 2] = Math.round(base + (rand() - 0.5) * 30);
+        img.data[p + 3] = 255;
+      }
+      writeFileSync(path.join(target, `${name}-${String(i).padStart(3, '0')}.png`), PNG.sync.write(img));
+    }
+  }
+}
+
+/** The frame of the webview whose document contains `text` (the metrics panel and the prior editor are both open). */
+async function frameWith(page: Page, text: string, timeoutMs: number): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outer = page.locator('iframe.webview.ready');
+    for (let i = 0; i < (await outer.count()); i++) {
+      const frame = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+      if ((await frame.getByText(text).count().catch(() => 0)) === 0) continue;
+      // Webview iframes move around the DOM as views open: hold on to this one by its unique name.
+      const name = await outer.nth(i).getAttribute('name');
+      if (name) return page.locator(`iframe.webview.ready[name="${name}"]`).contentFrame().locator('iframe#active-frame').contentFrame();
+    }
+    if (Date.now() > deadline || (await errorMessages(page).count()) > 0) {
+      throw new Error(`No webview shows "${text}". VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
+describe('Estimate Deployment Prior from the command palette', () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-estimate-'));
+  const workspaceDir = path.join(scratch, 'ws');
+  const deploy = path.join(workspaceDir, 'deploy');
+
+  beforeAll(async () => {
+    writeImages(path.join(workspaceDir, 'data'), TRAIN, 1, true);
+    writeImages(deploy, DEPLOY, 2, false);
+    await trainRun({
+      dataDir: path.join(workspaceDir, 'data'),
+      outDir: path.join(workspaceDir, '.lade', 'runs', 'lade-small'),
+      loss: 'lade',
+      model: 'cnn',
+      size: 8,
+      epochs: 4,
+      batchSize: 32,
+      augment: false,
+      backend: 'wasm',
+      valFraction: 0.25,
+      seed: 1,
+    });
+  }, 120_000);
+
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const vs = useWorkbench({ workspace: () => workspaceDir });
+
+  it('puts the estimate with 95% intervals into the prior editor as the target prior', async () => {
+    const { page } = vs;
+    await vs.runCommand('LADE: Estimate Deployment Prior');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'lade-small' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    // The folder picker of a remote VS Code is a quick input with a path box: type the folder and accept.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await expect.poll(() => input.inputValue(), { timeout: 15_000 }).toContain(workspaceDir);
+    await input.fill(`${deploy}/`);
+    // The dialog ignores accepting while it still lists the typed folder: press its button until it closes.
+    const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Estimate Prior' });
+    for (let attempt = 1; await accept.isVisible(); attempt++) {
+      if (attempt > 10) throw new Error(`The folder picker did not accept ${deploy}/; it shows ${await input.inputValue()}`);
+      await accept.click().catch(() => undefined);
+      await accept.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    }
+
+    const editor = await frameWith(page, 'estimated-deploy-', 60_000);
+    const label = editor.locator('[data-testid=target-label]');
+    expect(await label.innerText()).toMatch(/^estimated-deploy-\d{8}-\d{4}$/);
+    const rows = editor.locator('[data-testid=class-table] tr[data-class]');
+    await expect.poll(() => rows.count()).toBe(2);
+    const shares: Record<string, number> = {};
+    for (const row of await rows.all()) {
+      const name = (await row.getAttribute('data-class')) ?? '?';
+      shares[name] = Number(await row.locator('.share-input').inputValue());
+      // Every class carries its bootstrap interval, "lo–hi%", around the estimate.
+      const [lo, hi] = (await row.locator('.interval').innerText()).replace('%', '').split('–').map(Number);
+      expect(lo, `${name} interval`).toBeLessThanOrEqual(shares[name]! + 0.05);
+      expect(hi, `${name} interval`).toBeGreaterThanOrEqual(shares[name]! - 0.05);
+    }
+    expect(shares.dark! + shares.bright!).toBeCloseTo(100, 1);
+    // Trained on 3:1 dark:bright, deployed on 1:3: the estimate must follow the deployment mix.
+    expect(shares.bright, 'estimated bright share (%), 25% in training, 75% in the folder').toBeGreaterThan(60);
+    expect(shares.bright, 'estimated bright share (%), 25% in training, 75% in the folder').toBeLessThan(90);
+    // Warnings, if any, come as a warning notification; errors fail the test.
+    expect(await firstVisible([errorMessages(page)], 500)).toBe(-1);
+  });
+});
