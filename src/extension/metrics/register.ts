@@ -5,6 +5,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { PriorError } from '../../core/priors';
+import { initBackend, type BackendChoice } from '../../core/tf/backend';
 import { parsePriorFile, PRIOR_FILE_FORMAT, type NamedPrior } from '../../core/priors/files';
 import type { MetricsWebviewMessage } from '../../protocol/metricsPanel';
 import { isRecord } from '../../protocol/validate';
@@ -81,6 +82,8 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
     const outDir = path.join(root, '.lade', 'exports', `${run.name}-${safeLabel}`);
     const adj = adjustment(run, target);
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LADE: exporting ${run.name} adjusted to ${target.label}` }, async () => {
+      // TF.js needs a backend before it loads a model; the user's choice, as training uses it.
+      await initBackend(vscode.workspace.getConfiguration('lade').get<BackendChoice>('backend', 'auto'));
       const model = await exportAdjustedModel(modelJson, adj, outDir);
       model.dispose();
     });
