@@ -72,7 +72,8 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
     if (!fit.converged) {
       warnings.push(`Calibration (BCTS) stopped after ${fit.iterations} L-BFGS iterations without converging.`);
     }
-    calibration = { T: fit.T, b: fit.b, nll: fit.nll, nllUncalibrated: fit.nllUncalibrated, iterations: fit.iterations };
+    const { T, b, biasL2, nll, nllUncalibrated, iterations } = fit;
+    calibration = { T, b, biasL2, nll, nllUncalibrated, iterations };
   } else {
     calibration = identityCalibration(sVal, valLabels, C);
   }

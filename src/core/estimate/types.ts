@@ -38,8 +38,11 @@ export interface EstimateOptions {
    * BBSE ignores it.
    */
   readonly deployLabels?: Int32Array;
-  /** Precision of the Gaussian prior on the calibration biases (default 5, see calibrate.ts). */
-  readonly biasL2?: number;
+  /**
+   * Precision of the Gaussian prior on the calibration biases, or 'auto' (default): chosen by
+   * cross-validated NLL on the validation split (see calibrate.ts).
+   */
+  readonly biasL2?: number | 'auto';
   /** EM limits (defaults: 100 iterations, L1 change 1e-6). */
   readonly maxIterations?: number;
   readonly tolerance?: number;
@@ -59,6 +62,8 @@ export interface Calibration {
   readonly T: number;
   /** Per-class bias b; zeros when the method does not calibrate. */
   readonly b: Float64Array;
+  /** The L2 strength used for b (0 when the method does not calibrate). */
+  readonly biasL2: number;
   /** Mean validation NLL of softmax(s/T + b) (without the L2 term). */
   readonly nll: number;
   /** Mean validation NLL at T = 1, b = 0, for comparison. */

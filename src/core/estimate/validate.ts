@@ -82,7 +82,7 @@ export function validateEstimateOptions(o: EstimateOptions): void {
   }
   checkNonNegative('bootstrap', o.bootstrap, true);
   checkNonNegative('smoothing', o.smoothing, false);
-  checkNonNegative('biasL2', o.biasL2, false);
+  if (o.biasL2 !== 'auto') checkNonNegative('biasL2', o.biasL2, false);
   checkNonNegative('maxIterations', o.maxIterations, true);
   checkNonNegative('tolerance', o.tolerance, false);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new EstimateInputError(`seed must be an integer, got ${o.seed}`);

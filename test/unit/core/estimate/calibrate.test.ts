@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bctsObjective, fitBcts, meanNll } from '../../../../src/core/estimate/calibrate';
+import { BIAS_L2_GRID, bctsObjective, chooseBiasL2, fitBcts, meanNll } from '../../../../src/core/estimate/calibrate';
 import { exactCounts, makeModel, sample } from './synthetic';
 
 describe('bctsObjective', () => {
@@ -56,5 +56,27 @@ describe('fitBcts', () => {
     expect(fit.T).toBeGreaterThan(0.95);
     expect(fit.T).toBeLessThan(1.05);
     for (const b of fit.b) expect(Math.abs(b)).toBeLessThan(0.1);
+  });
+});
+
+describe('chooseBiasL2', () => {
+  it('picks a strong prior when the true biases are 0 and a weak one when they are large and well measured', () => {
+    const calibrated = makeModel(8, { ratio: 1, seed: 31 }); // uniform prior, no offsets: the best b is 0
+    const few = sample(calibrated, new Int32Array(8).fill(6), 32);
+    const strong = chooseBiasL2(few.logits, few.labels, 8);
+    const biased = makeModel(8, { offsetSd: 2, seed: 33 });
+    const many = sample(biased, new Int32Array(8).fill(150), 34);
+    const weak = chooseBiasL2(many.logits, many.labels, 8);
+    expect(BIAS_L2_GRID).toContain(strong);
+    expect(BIAS_L2_GRID).toContain(weak);
+    expect(strong).toBeGreaterThanOrEqual(10);
+    expect(weak).toBeLessThanOrEqual(1);
+  });
+
+  it('is what fitBcts uses by default, and a fixed value overrides it', () => {
+    const model = makeModel(5, { offsetSd: 1, seed: 35 });
+    const { logits, labels } = sample(model, new Int32Array(5).fill(40), 36);
+    expect(fitBcts(logits, labels, 5).biasL2).toBe(chooseBiasL2(logits, labels, 5));
+    expect(fitBcts(logits, labels, 5, { biasL2: 3 }).biasL2).toBe(3);
   });
 });
