@@ -1,7 +1,8 @@
 // "LADE: Estimate Deployment Prior" from the command palette of a real VS Code: train a small run on dark and
 // bright images (3:1), pick it and a folder of unlabelled images mixed 1:3, and see the estimate arrive in
-// the prior editor as the target prior, named estimated-deploy-<date>, with a 95% interval on every class.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// the prior editor as the target prior, named estimated-deploy-<date>, with a 95% interval on every class;
+// a folder of three images draws the small-set warning, as a notification and in the LADE output.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -41,6 +42,14 @@ function writeImages(dir: string, counts: Readonly<Record<string, number>>, seed
   }
 }
 
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
 /** The frame of the webview whose document contains `text` (the metrics panel and the prior editor are both open). */
 async function frameWith(page: Page, text: string, timeoutMs: number): Promise<FrameLocator> {
   const deadline = Date.now() + timeoutMs;
@@ -64,6 +73,7 @@ describe('Estimate Deployment Prior from the command palette', () => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-estimate-'));
   const workspaceDir = path.join(scratch, 'ws');
   const deploy = path.join(workspaceDir, 'deploy');
+  const small = path.join(workspaceDir, 'small');
 
   beforeAll(async () => {
     writeImages(path.join(workspaceDir, 'data'), TRAIN, 1, true);
@@ -87,22 +97,27 @@ describe('Estimate Deployment Prior from the command palette', () => {
 
   const vs = useWorkbench({ workspace: () => workspaceDir });
 
-  it('puts the estimate with 95% intervals into the prior editor as the target prior', async () => {
-    const { page } = vs;
+  /** Runs the command from the palette, picks the run, and types the folder into the folder picker. */
+  async function estimateFromPalette(page: Page, folder: string): Promise<void> {
     await vs.runCommand('LADE: Estimate Deployment Prior');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'lade-small' }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     // The folder picker of a remote VS Code is a quick input with a path box: type the folder and accept.
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await expect.poll(() => input.inputValue(), { timeout: 15_000 }).toContain(workspaceDir);
-    await input.fill(`${deploy}/`);
+    await input.fill(`${folder}/`);
     // The dialog ignores accepting while it still lists the typed folder: press its button until it closes.
     const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Estimate Prior' });
     for (let attempt = 1; await accept.isVisible(); attempt++) {
-      if (attempt > 10) throw new Error(`The folder picker did not accept ${deploy}/; it shows ${await input.inputValue()}`);
+      if (attempt > 10) throw new Error(`The folder picker did not accept ${folder}/; it shows ${await input.inputValue()}`);
       await accept.click().catch(() => undefined);
       await accept.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
     }
+  }
+
+  it('puts the estimate with 95% intervals into the prior editor as the target prior', async () => {
+    const { page } = vs;
+    await estimateFromPalette(page, deploy);
 
     const editor = await frameWith(page, 'estimated-deploy-', 60_000);
     const label = editor.locator('[data-testid=target-label]');
@@ -124,5 +139,20 @@ describe('Estimate Deployment Prior from the command palette', () => {
     expect(shares.bright, 'estimated bright share (%), 25% in training, 75% in the folder').toBeLessThan(90);
     // Warnings, if any, come as a warning notification; errors fail the test.
     expect(await firstVisible([errorMessages(page)], 500)).toBe(-1);
+  });
+
+  it('shows the warnings of a tiny folder as a warning notification and in the LADE output', async () => {
+    const { page } = vs;
+    writeImages(small, { dark: 1, bright: 2 }, 3, false);
+    await estimateFromPalette(page, small);
+    const warning = page.locator('.notification-toast', { has: page.locator('.codicon-warning'), hasText: 'Only 3 deployment images for 2 classes' });
+    const shown = await firstVisible([warning, errorMessages(page)], 60_000);
+    if (shown !== 0) throw new Error(`No warning notification about the tiny folder. VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
+    const logText = (): string =>
+      files(path.join(vs.server.dirs.userData, 'logs'))
+        .filter((f) => path.basename(f) === 'LADE.log')
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
+    await expect.poll(logText, { timeout: 15_000 }).toMatch(/\[warning\] \[estimated-small-\d{8}-\d{4}\] Only 3 deployment images for 2 classes/);
   });
 });
