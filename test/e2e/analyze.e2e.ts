@@ -20,7 +20,7 @@ async function shownCounts(view: FrameLocator): Promise<Record<string, string>> 
 }
 
 describe('Analyze Label Distribution from the command palette', () => {
-  const vs = useWorkbench({ workspace: () => writeFolderDataset(counts) });
+  const vs = useWorkbench({ workspace: (scratch) => writeFolderDataset(counts, { parent: scratch }) });
 
   it('shows every class of the opened dataset with its image count', async () => {
     await vs.runCommand('LADE: Analyze Label Distribution');

@@ -16,7 +16,7 @@ const counts = { airplane: 6, ship: 4, truck: 2 };
 const suiteTimeoutMs = 150_000;
 
 describe('extension-host suite (mocha, real vscode API)', () => {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-exthost-'));
+  let scratch: string | undefined;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let bench: Workbench | undefined;
@@ -26,10 +26,11 @@ describe('extension-host suite (mocha, real vscode API)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   it('passes every extension-host test', { timeout: suiteTimeoutMs + 60_000 }, async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-exthost-'));
     const testsPath = await buildExtensionHostSuite();
     const dataset = writeFolderDataset(counts, { parent: scratch });
     const resultFile = path.join(scratch, 'result.json');

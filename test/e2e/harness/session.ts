@@ -2,12 +2,15 @@
 // and on a failed test save a screenshot and the logs to test-results/e2e/<test>.png|.log.
 //
 //   describe('my feature', () => {
-//     const vs = useWorkbench({ workspace: () => writeFolderDataset({ cat: 3 }) });
+//     const vs = useWorkbench({ workspace: (scratch) => writeFolderDataset({ cat: 3 }, { parent: scratch }) });
 //     it('does it', async () => {
 //       await vs.runCommand('LADE: My Command');
-//       await expect(vs.webview().getByText('done')).toBeVisible(); // or playwright's own waits
+//       await vs.webview().getByText('done').waitFor({ timeout: 30_000 });
 //     });
 //   });
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCodeServer, type CodeServer } from './codeServer';
@@ -15,8 +18,8 @@ import { installBuiltExtension } from './extension';
 import { artifactName, launchBrowser, openWorkbench, runCommandFromPalette, saveFailureArtifacts, webviewFrame, type Workbench } from './workbench';
 
 export interface WorkbenchOptions {
-  /** Creates the folder to open (called once, before the server starts). */
-  readonly workspace?: () => string;
+  /** Creates the folder to open (called once, before the server starts); scratch is removed afterwards. */
+  readonly workspace?: (scratch: string) => string;
   readonly settings?: Readonly<Record<string, unknown>>;
 }
 
@@ -58,8 +61,11 @@ export function useWorkbench(options: WorkbenchOptions = {}): WorkbenchHandle {
     return value;
   };
 
+  let scratch: string | undefined;
+
   beforeAll(async () => {
-    workspace = options.workspace?.();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-workspace-'));
+    workspace = options.workspace?.(scratch);
     server = await startCodeServer({ settings: options.settings, prepareExtensions: (dir) => installBuiltExtension(dir) });
     browser = await launchBrowser();
     bench = await openWorkbench(browser, server.url, { folder: workspace });
@@ -70,6 +76,7 @@ export function useWorkbench(options: WorkbenchOptions = {}): WorkbenchHandle {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   return {

@@ -88,7 +88,6 @@ async function quickInputRows(page: Page): Promise<string[]> {
  */
 export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
