@@ -71,16 +71,19 @@ function isWebGpuPackage(m: unknown): m is WebGpuPackage {
   return typeof o?.create === 'function' && typeof o.globals === 'object';
 }
 
+let dawnGpu: GpuLike | undefined;
+
 /** Tries WebGPU through Dawn (the `webgpu` package): returns a report, or the reason it is unusable. */
 async function tryWebGpu(): Promise<BackendReport | string> {
   const dawn = await importOptional('webgpu');
   if (!isWebGpuPackage(dawn)) return 'the optional webgpu package is not installed';
-  let gpu: GpuLike;
   try {
-    gpu = dawn.create([]);
+    // One Dawn instance per process: a second create() whose predecessor is then collected aborts Node.
+    dawnGpu ??= dawn.create([]);
   } catch (err) {
     return `the webgpu package failed to start Dawn (${(err as Error).message})`;
   }
+  const gpu = dawnGpu;
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return 'no GPU adapter';
   Object.assign(globalThis, dawn.globals);
