@@ -15,7 +15,8 @@ import { WhatIfEvaluator, firstImagesMask } from '../src/core/metrics';
 import { longTailedCounts, priorBias, shiftedPrior, shiftedTestCounts, type ShiftDirection, uniformPrior } from '../src/core/priors';
 import { initBackend } from '../src/core/tf/backend';
 
-export type GoldenBackend = 'wasm' | 'cpu';
+/** webgpu is opt-in (optional packages and a GPU): never in the default set. */
+export type GoldenBackend = 'wasm' | 'cpu' | 'webgpu';
 export type GoldenPath = 'autodiff' | 'fused';
 
 /** scalars: |d| <= 1e-4 + 1e-5 |ref|; gradients and probabilities: |d| <= 1e-5; counts, masks, predictions: exact. */

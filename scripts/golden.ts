@@ -1,10 +1,10 @@
-// npm run golden -- FILE [--backend wasm|cpu] [--path autodiff|fused]
+// npm run golden -- FILE [--backend wasm|cpu|webgpu] [--path autodiff|fused]
 // Evaluates every case of a golden-schema file through the project's code (all backend x path combos
 // by default), prints the largest absolute error of each quantity, and exits 1 when one is out of tolerance.
 import { readFileSync } from 'node:fs';
 import { checkGolden, formatReport, type GoldenBackend, type GoldenPath } from './golden-check';
 
-const USAGE = 'usage: npm run golden -- FILE [--backend wasm|cpu] [--path autodiff|fused]';
+const USAGE = 'usage: npm run golden -- FILE [--backend wasm|cpu|webgpu] [--path autodiff|fused]';
 
 function parseArgs(argv: readonly string[]): { file: string; backends?: GoldenBackend[]; paths?: GoldenPath[] } {
   let file: string | undefined;
@@ -14,7 +14,7 @@ function parseArgs(argv: readonly string[]): { file: string; backends?: GoldenBa
     const arg = argv[i];
     if (arg === '--backend') {
       const v = argv[++i];
-      if (v !== 'wasm' && v !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${v ?? 'nothing'}.\n${USAGE}`);
+      if (v !== 'wasm' && v !== 'cpu' && v !== 'webgpu') throw new Error(`--backend must be wasm, cpu or webgpu, got ${v ?? 'nothing'}.\n${USAGE}`);
       backends = [v];
     } else if (arg === '--path') {
       const v = argv[++i];

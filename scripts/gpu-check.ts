@@ -1,0 +1,183 @@
+// Device check of the opt-in WebGPU backend, meant for a machine with a GPU (bundled and run by
+// scripts/gpu-pack.sh): initialises webgpu and prints the adapter, runs the golden checks on webgpu
+// (autodiff and fused paths), and times one training step (batch 128) of the small CNN on 28x28x1 and
+// ResNet-20 on 32x32x3 on webgpu and wasm in the same run, rounds alternating between backends.
+// Usage: node gpu-check.js GOLDEN_FILE. Exits 1 when webgpu cannot start or a golden quantity fails.
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { checkGolden, formatReport } from './golden-check';
+import { initBackend } from '../src/core/tf/backend';
+import { buildModel } from '../src/core/train/models';
+import { Optimizer } from '../src/core/train/optimizer';
+import { Rng } from '../src/core/train/rng';
+import { lossFunction } from '../src/core/train/trainRun';
+import { trainStep, type LossFn } from '../src/core/train/trainStep';
+import type { ModelKind } from '../src/protocol/training';
+
+const BATCH = 128;
+const ROUNDS = Number(process.env.GPU_CHECK_ROUNDS ?? 3);
+const STEPS = Number(process.env.GPU_CHECK_STEPS ?? 3);
+const BACKENDS = ['webgpu', 'wasm'] as const;
+type Backend = (typeof BACKENDS)[number];
+const NETS: { kind: ModelKind; size: number; channels: number; label: string }[] = [
+  { kind: 'cnn', size: 28, channels: 1, label: 'CNN 28x28x1' },
+  { kind: 'resnet20', size: 32, channels: 3, label: 'ResNet-20 32x32x3' },
+];
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface Bench {
+  readonly model: tf.LayersModel;
+  readonly vars: tf.Variable[];
+  readonly opt: Optimizer;
+  readonly loss: LossFn;
+  readonly x: Float32Array;
+  readonly y: Int32Array;
+  readonly shape: readonly [number, number, number, number];
+}
+
+function setup(net: (typeof NETS)[number]): Bench {
+  const rng = new Rng(1);
+  const model = buildModel({ kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 }, rng);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const opt = new Optimizer(vars, { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 });
+  const x = Float32Array.from({ length: BATCH * net.size * net.size * net.channels }, () => rng.normal());
+  const y = Int32Array.from({ length: BATCH }, () => rng.int(10));
+  const loss = lossFunction({ loss: 'lade', alpha: 0.1, lambda: 0.1 }, new Array(10).fill(0.1));
+  return { model, vars, opt, loss, x, y, shape: [BATCH, net.size, net.size, net.channels] };
+}
+
+/**
+ * trainStep's arithmetic with an asynchronous read of the loss: WebGPU in Node cannot read synchronously
+ * (tfjs-backend-webgpu's readSync goes through OffscreenCanvas), and trainStep uses dataSync.
+ */
+async function stepAsync(b: Bench): Promise<number> {
+  const loss = tf.tidy(() => {
+    const xs = tf.tensor4d(b.x, [...b.shape]);
+    const ys = tf.tensor1d(b.y, 'int32');
+    const { value, grads } = tf.variableGrads(() => b.loss(b.model.apply(xs, { training: true }) as tf.Tensor2D, ys), b.vars);
+    b.opt.step(grads, 0.01);
+    return value;
+  });
+  const v = (await loss.data())[0];
+  loss.dispose();
+  return v;
+}
+
+/** Images/s over STEPS steps after one warm-up step (shader compilation, XNNPACK operator creation). */
+async function timeRound(backend: Backend, net: (typeof NETS)[number]): Promise<number> {
+  await initBackend(backend);
+  const b = setup(net);
+  const first = await stepAsync(b);
+  if (!Number.isFinite(first)) throw new Error(`${net.label} on ${backend}: the loss is ${first}.`);
+  const t0 = performance.now();
+  for (let s = 0; s < STEPS; s++) await stepAsync(b);
+  const seconds = (performance.now() - t0) / 1000;
+  b.opt.dispose();
+  b.model.dispose();
+  return (STEPS * BATCH) / seconds;
+}
+
+/** Does the product's synchronous trainStep run on webgpu? Prints the answer either way. */
+async function probeSyncTrainStep(): Promise<void> {
+  await initBackend('webgpu');
+  const b = setup(NETS[0]);
+  try {
+    const r = trainStep(b.model, b.vars, b.opt, b.loss, b.x, b.y, b.shape, 0.01);
+    console.log(`trainStep (dataSync) on webgpu: ok, loss ${r.loss.toFixed(4)}`);
+  } catch (err) {
+    console.log(`trainStep (dataSync) on webgpu: FAILS: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    b.opt.dispose();
+    b.model.dispose();
+  }
+}
+
+/** Same weights, same batch: the first-step loss on webgpu against wasm. */
+async function compareFirstLoss(): Promise<void> {
+  const losses: Record<string, number> = {};
+  for (const backend of BACKENDS) {
+    await initBackend(backend);
+    const b = setup(NETS[1]);
+    losses[backend] = await stepAsync(b);
+    losses[`${backend} second step`] = await stepAsync(b);
+    b.opt.dispose();
+    b.model.dispose();
+  }
+  console.log(`ResNet-20 LADE loss, steps 1 and 2: ${JSON.stringify(losses)}`);
+}
+
+async function main(): Promise<number> {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: node gpu-check.js GOLDEN_FILE');
+    return 2;
+  }
+  console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}`);
+  let report;
+  try {
+    report = await initBackend('webgpu');
+  } catch (err) {
+    console.log(`webgpu: ${(err as Error).message}`);
+    return 1;
+  }
+  console.log(`webgpu: ${report.reason}`);
+  const flags = tf.env().getFlags();
+  console.log(`tfjs flags: ${JSON.stringify(flags)}`);
+
+  let ok = true;
+  const t0 = performance.now();
+  try {
+    const golden = await checkGolden(JSON.parse(readFileSync(file, 'utf8')), { backends: ['webgpu'] });
+    console.log(formatReport(golden));
+    ok = golden.ok;
+  } catch (err) {
+    console.log(`golden on webgpu threw: ${(err as Error).stack}`);
+    ok = false;
+  }
+  console.log(`golden took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  await probeSyncTrainStep();
+
+  console.log(`training step, batch ${BATCH}, LADE loss, SGD, ${ROUNDS} rounds x ${STEPS} steps, images/s (median):`);
+  for (const net of NETS) {
+    const samples: Record<Backend, number[]> = { webgpu: [], wasm: [] };
+    try {
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const backend of BACKENDS) {
+          samples[backend].push(await timeRound(backend, net));
+          console.log(`  ${net.label} round ${r + 1} ${backend}: ${samples[backend][r].toFixed(0)} img/s`);
+        }
+      }
+    } catch (err) {
+      console.log(`${net.label}: ${(err as Error).stack}`);
+      ok = false;
+      continue;
+    }
+    const [gpu, wasm] = [median(samples.webgpu), median(samples.wasm)];
+    const all = (k: Backend): string => samples[k].map((v) => v.toFixed(0)).join(' ');
+    console.log(`${net.label.padEnd(20)} webgpu ${gpu.toFixed(0).padStart(6)}  (${all('webgpu')})`);
+    console.log(`${net.label.padEnd(20)} wasm   ${wasm.toFixed(0).padStart(6)}  (${all('wasm')})`);
+    console.log(`${net.label.padEnd(20)} ratio webgpu / wasm: ${(gpu / wasm).toFixed(2)}`);
+  }
+  try {
+    await compareFirstLoss();
+  } catch (err) {
+    console.log(`loss comparison threw: ${(err as Error).stack}`);
+  }
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
