@@ -5,6 +5,7 @@ import {
   parseEstimateWorkerMessage,
   type EstimateHostMessage,
   type EstimateJob,
+  type EstimateWorkerMessage,
   type EstimateWorkerProgress,
   type PriorEstimate,
 } from '../../protocol/estimateWorker';
@@ -45,7 +46,7 @@ export function estimateInWorker(
     // Inference and the bootstrap are synchronous stretches: only terminating the thread stops them now.
     token.onCancellationRequested(() => finish(() => reject(new EstimateCancelled())));
     worker.on('message', (raw: unknown) => {
-      let m;
+      let m: EstimateWorkerMessage;
       try {
         m = parseEstimateWorkerMessage(raw);
       } catch (err) {
