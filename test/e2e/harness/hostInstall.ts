@@ -10,7 +10,7 @@
 // which is allowed) and run code-server's postinstall ourselves.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeServerDir, hostDir, resultsDir } from './paths';
@@ -101,9 +101,40 @@ async function ripgrepCache(config: HostConfig): Promise<string> {
   return tmp;
 }
 
+const lockDir = path.join(hostDir, '.install-lock');
+const staleLockMs = 20 * 60_000;
+
+/**
+ * Several test runs in one checkout must not install at once: the first takes the lock (an atomic mkdir),
+ * the others wait for it and then find the host installed. A lock older than any install is left over
+ * from a killed run and is taken over.
+ */
+async function withInstallLock(work: () => Promise<void>, log: (line: string) => void): Promise<void> {
+  for (let waited = false; ; waited = true) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleLockMs) rmSync(lockDir, { recursive: true, force: true });
+      if (!waited) log(`Another test run is installing code-server; waiting for it (${lockDir})`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+  try {
+    if (!hostIsInstalled()) await work();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 /** Installs code-server unless the same lockfile is already installed. Output goes to test-results/e2e/host-install.log. */
 export async function ensureHostInstalled(log: (line: string) => void = () => {}): Promise<void> {
   if (hostIsInstalled()) return;
+  await withInstallLock(() => install(log), log);
+}
+
+async function install(log: (line: string) => void): Promise<void> {
   const started = Date.now();
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(installLog, `code-server install for the e2e tests, ${new Date().toISOString()}\n`);
