@@ -3,8 +3,8 @@
 # GPU and no npm registry: the check bundled with esbuild (tfjs, tfjs-backend-webgpu and the project code
 # inside; the native `webgpu` package beside it, external), the wasm files, the public golden file, and
 # xz-compressed copies of this machine's node and of webgpu's linux-x64 dawn.node (other platforms left out).
-# Then on the device: xz -dc .gpu/node.xz >/tmp/node; xz -dc .gpu/dawn.node.xz >.gpu/app/node_modules/webgpu/dist/linux-x64/dawn.node;
-# /tmp/node .gpu/app/gpu-check.js .gpu/app/lade-golden-public.json
+# Then on the device: bash scripts/gpu-run.sh (carry .gpu and .gl), which unpacks both and runs
+# node .gpu/app/gpu-check.js .gpu/app/lade-golden-public.json, logging to $OUT/log.
 set -eu
 app=.gpu/app
 rm -rf "$app"
