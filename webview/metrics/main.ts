@@ -29,7 +29,7 @@ const workerUrl = new URL('whatif.worker.js', (document.currentScript as HTMLScr
 
 let state: MetricsState | undefined;
 let target: TargetPrior | undefined;
-let workers: RunWorker[] = [];
+let workers: MethodWorker[] = [];
 let columns: Column[] = [];
 let loadError: string | null = null;
 let loadKey = '';
@@ -51,7 +51,7 @@ function methodsOf(run: MetricsRun): MethodSpec[] {
 }
 
 /** A worker holding a run's logits for one method; at most one request in flight, and only the newest waiting one is kept. */
-class RunWorker {
+class MethodWorker {
   private busy = false;
   private waiting: { id: number; target: readonly number[] } | null = null;
   uniform = new Map<string, Scalars | undefined>();
@@ -165,7 +165,7 @@ async function loadRuns(s: Ready): Promise<void> {
     workers = loaded.flatMap(({ run, logits, labels, methods, threads }) =>
       methods.map((method, i) => {
         const last = i === methods.length - 1;
-        const w = new RunWorker(threads[i] as Worker, run, render);
+        const w = new MethodWorker(threads[i] as Worker, run, render);
         w.load({
           type: 'load',
           logits: last ? logits : logits.slice(0),

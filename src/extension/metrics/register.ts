@@ -121,7 +121,8 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
       const available = runsNow();
       const chosen = await pickRuns(available, Array.isArray(names) && names.every((n) => typeof n === 'string') ? names : undefined);
       if (!chosen) return undefined;
-      return MetricsPanel.show(context.extensionUri, session, { available, runs: chosen }, onPanelMessage) ? chosen.map((r) => r.name) : undefined;
+      MetricsPanel.show(context.extensionUri, session, { available, runs: chosen }, onPanelMessage);
+      return chosen.map((r) => r.name);
     }),
     vscode.commands.registerCommand('lade.exportAdjustedModel', async () => {
       try {
