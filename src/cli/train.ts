@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { trainRun } from '../core/train';
 import type { TrainConfigInput } from '../core/train';
+import { loadRun } from '../core/train/runEvaluation';
 import type { TrainProgress } from '../protocol/training';
 import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
 
@@ -32,6 +33,7 @@ Options:
   --backend B        auto (default), wasm, cpu, webgpu or tensorflow
   --finetune FILE    start from a TF.js layers model.json with a new head
   --freeze           with --finetune: train only the new head
+  --retune-head RUN  train only a new head (LADE by default) on cached features of RUN's model
   --resume           continue from the run folder's checkpoint
   -h, --help         show this help
 `;
@@ -56,6 +58,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   finetune: { type: 'string' },
   freeze: { type: 'boolean' },
+  'retune-head': { type: 'string' },
   resume: { type: 'boolean' },
 } as const;
 
@@ -73,6 +76,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`lade train: expected one dataset folder, got ${positionals.length} (see lade train --help)`);
   const num = (flag: keyof typeof OPTIONS): number | undefined => numberFlag('train', flag, v[flag] as string | undefined);
   if (v.freeze && !v.finetune) throw new UsageError('lade train: --freeze needs --finetune FILE');
+  if (v['retune-head'] && v.finetune) throw new UsageError('lade train: use either --finetune or --retune-head');
+  const retune = v['retune-head'];
+  const finetune = retune
+    ? { modelJson: path.join(retune, 'model', 'model.json'), freezeBackbone: true }
+    : v.finetune
+      ? { modelJson: v.finetune, freezeBackbone: v.freeze === true }
+      : undefined;
+  // A retuned head sees the images exactly as its backbone was trained on them.
+  const baseInput = retune ? loadRun(retune).record.input : undefined;
   const loss = v.loss ?? 'lade';
   const model = v.model ?? 'cnn';
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -89,14 +101,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     weightDecay: num('weight-decay'),
     schedule: v.schedule,
     warmupEpochs: num('warmup'),
-    size: num('size'),
+    size: num('size') ?? baseInput?.size,
+    channels: baseInput ? (baseInput.channels as 1 | 3) : undefined,
     augment: v['no-augment'] ? false : undefined,
     seed: num('seed'),
     alpha: num('alpha'),
     lambda: num('lambda'),
     backend: v.backend,
     resume: v.resume === true,
-    finetune: v.finetune ? { modelJson: v.finetune, freezeBackbone: v.freeze === true } : undefined,
+    finetune,
+    retuneHead: retune !== undefined,
   } as TrainConfigInput;
 
   const controller = new AbortController();

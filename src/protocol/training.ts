@@ -40,6 +40,11 @@ export interface TrainConfig {
   readonly resume: boolean;
   /** Start from a TF.js LayersModel (model.json) with a new C-way head. */
   readonly finetune?: { readonly modelJson: string; readonly freezeBackbone: boolean };
+  /**
+   * With finetune: run the frozen backbone once over the training images (no augmentation), cache the
+   * penultimate features, and train only the new head on them (classifier retuning, e.g. LADE on a CE model).
+   */
+  readonly retuneHead?: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'dataDir' | 'outDir'> = {

@@ -44,6 +44,7 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   num('alpha', 0, 100);
   num('lambda', 0, 100);
   num('valFraction', 0, 0.5);
+  check(!c.retuneHead || c.finetune !== undefined, 'retuneHead', c.retuneHead, 'needs finetune (the model whose head is retuned)');
   check(typeof c.dataDir === 'string' && c.dataDir.length > 0, 'dataDir', c.dataDir, 'a dataset folder');
   check(typeof c.outDir === 'string' && c.outDir.length > 0, 'outDir', c.outDir, 'a run folder');
   return c;

@@ -116,3 +116,16 @@ export function withNewHead(model: tf.LayersModel, numClasses: number, rng: Rng,
   initialiseWeights(next, rng, (l) => l === head);
   return next;
 }
+
+/**
+ * Splits a model at its last (dense) layer: the backbone up to the head's input, and a head-only model
+ * that shares the head layer's weights, for training the head on cached features.
+ */
+export function splitAtHead(model: tf.LayersModel): { features: tf.LayersModel; head: tf.LayersModel } {
+  const headLayer = model.layers[model.layers.length - 1];
+  const featureTensor = headLayer.input as tf.SymbolicTensor;
+  const features = tf.model({ inputs: model.inputs, outputs: featureTensor });
+  const input = tf.input({ shape: featureTensor.shape.slice(1) as number[] });
+  const head = tf.model({ inputs: input, outputs: headLayer.apply(input) as tf.SymbolicTensor });
+  return { features, head };
+}

@@ -15,7 +15,7 @@ import { resolveConfig, type TrainConfigInput } from './config';
 import { accuracyOf, computeLogits, writeEvalFiles } from './evaluate';
 import { decodeImage, isGray } from './images';
 import { loadModel, saveModel } from './modelFiles';
-import { buildModel, withNewHead } from './models';
+import { buildModel, splitAtHead, withNewHead } from './models';
 import { learningRate, Optimizer } from './optimizer';
 import { buildPixelCache, openPixelCache, type PixelSource } from './pixelCache';
 import { Rng } from './rng';
@@ -117,11 +117,23 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   } else {
     model = buildModel({ kind: config.model, size: config.size, channels, numClasses, width: config.width }, rng);
   }
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // Head retuning trains a head-only model on features computed once; otherwise the whole model steps.
+  let stepModel = model;
+  let trainFeatures: { values: Float32Array; dim: number } | undefined;
+  if (config.retuneHead) {
+    const parts = splitAtHead(model);
+    const source = data.get('train')!;
+    const values = await computeLogits(parts.features, source.source, source.labels, shape, (d, t) => phase('evaluate', d, t));
+    trainFeatures = { values, dim: values.length / source.labels.length };
+    stepModel = parts.head;
+    log('info', `retuning the head on cached ${trainFeatures.dim}-dimensional features of ${source.labels.length} images`);
+  }
+  const vars = stepModel.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(vars, { kind: config.optimizer, momentum: config.momentum, weightDecay: config.weightDecay });
   const lossFn = lossFunction(config, sourcePrior);
   const fingerprint = JSON.stringify({
     model: config.finetune ? config.finetune.modelJson : config.model,
+    retuneHead: config.retuneHead === true,
     width: config.width,
     size: config.size,
     channels,
@@ -195,7 +207,9 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     writeCheckpoint(runDir, state);
   };
 
-  const x = new Float32Array(batch * trainData.source.sampleBytes);
+  const rowSize = trainFeatures ? trainFeatures.dim : trainData.source.sampleBytes;
+  const xShape = trainFeatures ? [batch, trainFeatures.dim] : [batch, config.size, config.size, channels];
+  const x = new Float32Array(batch * rowSize);
   const y = new Int32Array(batch);
   const trainStart = Date.now();
   let cancelled = false;
@@ -209,9 +223,18 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     let sessionImages = 0;
     let lr = 0;
     for (let step = epoch === startEpoch ? startStep : 0; step < stepsPerEpoch; step++) {
-      fillBatch(trainData.source, trainData.labels, order.subarray(step * batch, (step + 1) * batch), shape, x, y, config.augment ? rng : undefined);
+      const indices = order.subarray(step * batch, (step + 1) * batch);
+      if (trainFeatures) {
+        const { values, dim } = trainFeatures;
+        indices.forEach((i, b) => {
+          x.set(values.subarray(i * dim, (i + 1) * dim), b * dim);
+          y[b] = trainData.labels[i];
+        });
+      } else {
+        fillBatch(trainData.source, trainData.labels, indices, shape, x, y, config.augment ? rng : undefined);
+      }
       lr = learningRate(globalStep, schedule);
-      const { loss: lossValue, correct } = trainStep(model, vars, optimizer, lossFn, x, y, [batch, config.size, config.size, channels], lr);
+      const { loss: lossValue, correct } = trainStep(stepModel, vars, optimizer, lossFn, x, y, xShape, lr);
       if (!Number.isFinite(lossValue)) {
         throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
       }

@@ -17,13 +17,13 @@ export function trainStep(
   lossFn: LossFn,
   x: Float32Array,
   y: Int32Array,
-  shape: readonly [number, number, number, number],
+  shape: readonly number[],
   lr: number,
 ): StepResult {
   let loss = NaN;
   let correct = 0;
   tf.tidy(() => {
-    const xs = tf.tensor4d(x, [...shape]);
+    const xs = tf.tensor(x, [...shape]);
     const ys = tf.tensor1d(y, 'int32');
     let hits: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {

@@ -108,6 +108,33 @@ describe('trainRun', () => {
     expect(rec.finalAccuracy.test).toBeGreaterThan(50);
   });
 
+  it('retunes only the head on cached features of a finished run', async () => {
+    const dir = tmpRun();
+    const rec = await trainRun({
+      ...base,
+      dataDir: ds.root,
+      outDir: dir,
+      loss: 'lade',
+      finetune: { modelJson: path.join(first.dir, 'model', 'model.json'), freezeBackbone: true },
+      retuneHead: true,
+      epochs: 2,
+    });
+    expect(rec.status).toBe('completed');
+    const before = await loadModel(path.join(first.dir, 'model', 'model.json'));
+    const after = await loadModel(path.join(dir, 'model', 'model.json'));
+    const byName = (m: typeof before): Map<string, number[]> =>
+      new Map(m.weights.map((w) => [w.originalName, Array.from(w.read().dataSync())]));
+    const w0 = byName(before);
+    const w1 = byName(after);
+    // Backbone identical, head retrained (the new head replaces 'logits').
+    expect([...w1.keys()].sort()).toEqual([...w0.keys()].map((k) => k.replace(/^logits\//, 'logits_new/')).sort());
+    for (const [name, values] of w0) if (!name.startsWith('logits/')) expect(w1.get(name)).toEqual(values);
+    expect(w1.get('logits_new/kernel')).not.toEqual(w0.get('logits/kernel'));
+    before.dispose();
+    after.dispose();
+    await expect(trainRun({ ...base, dataDir: ds.root, outDir: tmpRun(), retuneHead: true })).rejects.toThrow(/needs finetune/);
+  });
+
   it('names the bad setting', async () => {
     await expect(trainRun({ ...base, dataDir: ds.root, outDir: tmpRun(), loss: 'focal' as 'ce' })).rejects.toThrow(/loss = "focal"/);
     await expect(trainRun({ ...base, dataDir: '/nonexistent/x', outDir: tmpRun() })).rejects.toThrow(/nonexistent/);
