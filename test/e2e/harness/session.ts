@@ -12,9 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { installBuiltExtension } from './extension';
+import { resultsDir } from './paths';
 import { artifactName, launchBrowser, openWorkbench, runCommandFromPalette, saveFailureArtifacts, webviewFrame, type Workbench } from './workbench';
 
 export interface WorkbenchOptions {
@@ -33,12 +34,17 @@ export interface WorkbenchHandle {
 }
 
 /**
- * Registers an afterEach that, when the test failed, saves a screenshot of the page and a log with the
- * code-server output and browser console errors to test-results/e2e/<file>--<test>.png|.log.
+ * Registers hooks that, when a test fails, save a screenshot of the page and a log with the code-server
+ * output and browser console errors to test-results/e2e/<file>--<test>.png|.log. A test's old artifacts
+ * are removed when it starts again (only its own: other runs may share the folder).
  */
 export function saveArtifactsOnFailure(
   current: () => { page?: Page; server?: CodeServer; consoleErrors?: readonly string[] },
 ): void {
+  beforeEach((ctx) => {
+    const base = path.join(resultsDir, artifactName(ctx.task.file?.filepath, ctx.task.name));
+    for (const ext of ['.png', '.log']) rmSync(base + ext, { force: true });
+  });
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail') return;
     const { page, server, consoleErrors } = current();
