@@ -1,4 +1,4 @@
-// npm run bench:prior -- <run> [--trials N] [--json]
+// npm run bench:prior -- <run> [--trials N] [--calibrate val|test-half] [--json]
 // Deployment-prior estimation on a finished run's cached logits: the labelled val split calibrates, and
 // deployment sets of n images are drawn from the test split under known priors (Dirichlet(1.0),
 // Dirichlet(0.1), forward-10, backward-10). Per method: the mean Jensen-Shannon divergence (nats) between
@@ -6,6 +6,8 @@
 // model (softmax(z + log p_t), REFERENCE.md) to the estimate, as a share of the gain from the true prior;
 // the unadapted baseline predicts with the training prior. Goals (issue 7): EM+BCTS mean JS <= 0.02 at
 // n = 8000, below BBSE everywhere, and >= 90% of the true-prior accuracy gain.
+// --calibrate test-half calibrates on every other test image of each class instead of val and draws the
+// deployment sets from the other half: how the results change with a larger labelled split.
 import { estimatePrior, jsDivergence, type EstimateMethod, type EstimateResult, type LossKind } from '../src/core/estimate';
 import { createRng, type Rng } from '../src/core/estimate/rng';
 import { priorBias, shiftedPrior, type BiasKind } from '../src/core/priors';
@@ -51,6 +53,13 @@ function categorical(p: Float64Array, rng: Rng): number {
   return p.length - 1;
 }
 
+function pickRows(logits: Float32Array, labels: Int32Array, C: number, keep: (i: number) => boolean) {
+  const rows = Array.from(labels.keys()).filter(keep);
+  const out = new Float32Array(rows.length * C);
+  rows.forEach((r, k) => out.set(logits.subarray(r * C, (r + 1) * C), k * C));
+  return { logits: out, labels: Int32Array.from(rows, (r) => labels[r]!) };
+}
+
 /** Top-1 accuracy of argmax(scale * logits + bias). */
 function accuracy(logits: Float32Array, labels: Int32Array, scale: number, bias: Float64Array): number {
   const C = bias.length;
@@ -69,19 +78,31 @@ function accuracy(logits: Float32Array, labels: Int32Array, scale: number, bias:
 
 const runDir = process.argv[2];
 if (!runDir || runDir.startsWith('--')) {
-  console.error('usage: npm run bench:prior -- <run folder with val and test logits> [--trials N] [--json]');
+  console.error('usage: npm run bench:prior -- <run folder with val and test logits> [--trials N] [--calibrate val|test-half] [--json]');
   process.exit(2);
 }
 const trials = Number(argValue('--trials') ?? 20);
 const json = process.argv.includes('--json');
-const val = loadRun(runDir, 'val');
+const calibrateOn = argValue('--calibrate') ?? 'val';
+if (calibrateOn !== 'val' && calibrateOn !== 'test-half') {
+  console.error(`--calibrate must be val or test-half, got '${calibrateOn}'`);
+  process.exit(2);
+}
 const test = loadRun(runDir, 'test');
+const seenPerClass = new Int32Array(test.record.classes.length);
+const calibrationRow = Array.from(test.labels, (y) => seenPerClass[y]!++ % 2 === 0);
+const val =
+  calibrateOn === 'val'
+    ? loadRun(runDir, 'val')
+    : { ...test, ...pickRows(test.logits, test.labels, test.record.classes.length, (i) => calibrationRow[i]!) };
 const { record } = val;
 const C = record.classes.length;
 const lossKind = LOSS_KIND[record.config.loss]!;
 const biasKind = BIAS_KIND[record.config.loss]!;
 const byClass: number[][] = Array.from({ length: C }, () => []);
-test.labels.forEach((y, i) => byClass[y]!.push(i));
+test.labels.forEach((y, i) => {
+  if (calibrateOn === 'val' || !calibrationRow[i]) byClass[y]!.push(i);
+});
 const rng = createRng(2020);
 
 const priors: Record<string, () => Float64Array> = {
@@ -166,11 +187,12 @@ const shareCal = sum(cellsOf(gainCal, 'em_bcts')) / sum(cellsOf(gainCal, 'true')
 const goals = { meanJsEmBctsN8000: meanJs8000, belowBbseEverywhere: belowBbse, shareOfTrueGainReference: shareRef, shareOfTrueGainCalibrated: shareCal };
 
 if (json) {
-  console.log(JSON.stringify({ ...js, accuracyGain: { reference: gainRef, calibrated: gainCal }, goals, trials, seconds }, null, 2));
+  const setup = { calibrateOn, calibrationImages: val.labels.length, trials, seconds };
+  console.log(JSON.stringify({ ...js, accuracyGain: { reference: gainRef, calibrated: gainCal }, goals, ...setup }, null, 2));
 } else {
   console.log(
-    `run ${runDir}: ${record.config.loss}, ${C} classes, val ${val.labels.length}, ` +
-      `test pool ${test.labels.length}; ${trials} trials per cell`,
+    `run ${runDir}: ${record.config.loss}, ${C} classes, calibration ${calibrateOn} (${val.labels.length} images), ` +
+      `deployment pool ${byClass.reduce((a, p) => a + p.length, 0)} test images; ${trials} trials per cell`,
   );
   const methodHeads = (w: number): string => METHODS.map((m) => m.padStart(w)).join(' ');
   console.log('JS: mean JS divergence (nats) from the deployment class shares; gains: accuracy points over no adaptation');
