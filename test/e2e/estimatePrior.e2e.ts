@@ -70,12 +70,17 @@ async function frameWith(page: Page, text: string, timeoutMs: number): Promise<F
 }
 
 describe('Estimate Deployment Prior from the command palette', () => {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-estimate-'));
-  const workspaceDir = path.join(scratch, 'ws');
-  const deploy = path.join(workspaceDir, 'deploy');
-  const small = path.join(workspaceDir, 'small');
+  // Made in beforeAll (not while collecting), before useWorkbench's beforeAll opens the workspace.
+  let scratch = '';
+  let workspaceDir = '';
+  let deploy = '';
+  let small = '';
 
   beforeAll(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-estimate-'));
+    workspaceDir = path.join(scratch, 'ws');
+    deploy = path.join(workspaceDir, 'deploy');
+    small = path.join(workspaceDir, 'small');
     writeImages(path.join(workspaceDir, 'data'), TRAIN, 1, true);
     writeImages(deploy, DEPLOY, 2, false);
     await trainRun({
@@ -93,7 +98,9 @@ describe('Estimate Deployment Prior from the command palette', () => {
     });
   }, 120_000);
 
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 
   const vs = useWorkbench({ workspace: () => workspaceDir });
 
