@@ -91,6 +91,7 @@ export function reportJson(r: EstimateReport): object {
     intervals: result.intervals && {
       level: result.intervals.level,
       resamples: result.intervals.resamples,
+      includesCalibration: result.intervals.includesCalibration,
       lo: list(result.intervals.lo),
       hi: list(result.intervals.hi),
     },

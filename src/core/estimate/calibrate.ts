@@ -17,6 +17,8 @@ export interface BctsOptions {
   /** A fixed L2 strength, or 'auto' (default): the grid value with the lowest cross-validated NLL. */
   readonly biasL2?: number | 'auto';
   readonly maxIterations?: number;
+  /** Starting point (default T = 1, b = 0); a nearby fit makes refits in the bootstrap cheap. */
+  readonly start?: { readonly T: number; readonly b: Float64Array };
 }
 
 /** Mean NLL of softmax(s / T + b) at the labels. */
@@ -132,7 +134,12 @@ export function fitBcts(s: LogitArray, labels: Int32Array, C: number, options: B
   const maxIterations = options.maxIterations ?? 500;
   const setting = options.biasL2 ?? 'auto';
   const biasL2 = setting === 'auto' ? chooseBiasL2(s, labels, C) : setting;
-  const fit = fitAt(s, labels, C, biasL2, new Float64Array(C + 1), maxIterations);
+  const x0 = new Float64Array(C + 1);
+  if (options.start) {
+    x0[0] = Math.log(options.start.T);
+    x0.set(options.start.b, 1);
+  }
+  const fit = fitAt(s, labels, C, biasL2, x0, maxIterations);
   const T = Math.exp(fit.x[0]);
   const b = Float64Array.from(fit.x.subarray(1));
   return {

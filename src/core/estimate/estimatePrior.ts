@@ -6,14 +6,17 @@
 //   5. optional bootstrap intervals, data-size warnings and a label-shift check (shiftCheck.ts)
 // Pure computation on typed arrays: safe to run in a web worker.
 import { argmaxRows, predictionRates, prepareBbse } from './bbse';
-import { bootstrapIntervals } from './bootstrap';
+import { bootstrapIntervals, resampleIndices } from './bootstrap';
 import { fitBcts, identityCalibration } from './calibrate';
 import { emPrior } from './em';
 import { calibratedProbs, maxSoftmax, meanRows, sourceLogits } from './posterior';
-import { createRng } from './rng';
+import { createRng, type Rng } from './rng';
 import { labelShiftCheck, MIN_VAL_IMAGES } from './shiftCheck';
 import type { Calibration, EstimateOptions, EstimateResult, PriorIntervals } from './types';
 import { className, validateEstimateOptions } from './validate';
+
+/** Above this many validation logits the bootstrap does not refit the calibration by default. */
+const VAL_BOOTSTRAP_BUDGET = 1e6;
 
 /** Fewer deployment images than this per class on average draws a warning. */
 const MIN_DEPLOY_PER_CLASS = 10;
@@ -86,6 +89,13 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
   let converged = true;
   let intervals: PriorIntervals | undefined;
   const onResample = (done: number): void => onProgress?.({ phase: 'bootstrap', done, total: resamples });
+  const withCalibration = options.bootstrapValidation ?? sVal.length <= VAL_BOOTSTRAP_BUDGET;
+  if (resamples > 0 && !withCalibration) {
+    warnings.push(
+      'The intervals cover deployment sampling only (the validation split was not resampled), so they ' +
+        'understate the uncertainty that comes from calibrating on a finite validation split.',
+    );
+  }
 
   if (method === 'bbse') {
     if (options.deployLabels !== undefined) warnings.push('deployLabels are ignored by BBSE (use an EM method).');
@@ -102,7 +112,20 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
     sourcePrior = bbse.sourcePrior;
     onProgress?.({ phase: 'estimate', done: 1, total: 1 });
     if (resamples > 0) {
-      intervals = bootstrapIntervals(n, C, resamples, rng, (w) => bbse.solve(predictionRates(deployPred, C, w)).prior, onResample);
+      const valPred = argmaxRows(sVal, C);
+      const resample = (w: Uint32Array, r: Rng): Float64Array => {
+        let model = bbse;
+        if (withCalibration) {
+          const rows = resampleIndices(valLabels.length, r);
+          model = prepareBbse(
+            Int32Array.from(rows, (i) => valPred[i]),
+            Int32Array.from(rows, (i) => valLabels[i]),
+            C,
+          );
+        }
+        return model.solve(predictionRates(deployPred, C, w)).prior;
+      };
+      intervals = { ...bootstrapIntervals(n, C, resamples, rng, resample, onResample), includesCalibration: withCalibration };
     }
   } else {
     sourcePrior = meanRows(calibratedProbs(sVal, C, calibration.T, calibration.b), C);
@@ -118,16 +141,26 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
     if (!converged) warnings.push(`EM stopped after ${iterations} iterations without reaching the tolerance.`);
     onProgress?.({ phase: 'estimate', done: 1, total: 1 });
     if (resamples > 0) {
-      // Warm-started from the point estimate: each resample's fixed point lies close to it.
+      // Warm-started from the point estimate (and calibration): each resample's fit lies close to it.
       const fromPoint = { ...emOptions, init: em.prior };
-      intervals = bootstrapIntervals(
-        n,
-        C,
-        resamples,
-        rng,
-        (weights) => emPrior(deployProbs, C, sourcePrior, { ...fromPoint, weights }).prior,
-        onResample,
-      );
+      const resample = (weights: Uint32Array, r: Rng): Float64Array => {
+        let probs = deployProbs;
+        let source = sourcePrior;
+        if (withCalibration) {
+          const rows = resampleIndices(valLabels.length, r);
+          const s = new Float64Array(rows.length * C);
+          rows.forEach((i, k) => s.set(sVal.subarray(i * C, (i + 1) * C), k * C));
+          const labels = Int32Array.from(rows, (i) => valLabels[i]);
+          let cal: Calibration = calibration;
+          if (method === 'em-bcts') {
+            cal = fitBcts(s, labels, C, { biasL2: calibration.biasL2, start: calibration });
+            probs = calibratedProbs(sDeploy, C, cal.T, cal.b);
+          }
+          source = meanRows(calibratedProbs(s, C, cal.T, cal.b), C);
+        }
+        return emPrior(probs, C, source, { ...fromPoint, weights }).prior;
+      };
+      intervals = { ...bootstrapIntervals(n, C, resamples, rng, resample, onResample), includesCalibration: withCalibration };
     }
   }
 

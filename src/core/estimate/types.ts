@@ -29,6 +29,12 @@ export interface EstimateOptions {
   readonly method: EstimateMethod;
   /** Bootstrap resamples of the deployment set for 95% intervals; 0 or absent: no intervals. */
   readonly bootstrap?: number;
+  /**
+   * Also resample the validation split in each bootstrap resample, refitting the calibration, so the
+   * intervals include calibration uncertainty (dominant when the split is small). Default: on when the
+   * validation logits hold at most 1e6 values.
+   */
+  readonly bootstrapValidation?: boolean;
   /** Seed of the bootstrap RNG (default 0). */
   readonly seed?: number;
   /** Dirichlet pseudo-count added to every class in each EM M-step (default 0). */
@@ -76,6 +82,8 @@ export interface PriorIntervals {
   readonly hi: Float64Array;
   readonly level: number;
   readonly resamples: number;
+  /** Whether each resample also redrew the validation split (and refitted the calibration). */
+  readonly includesCalibration: boolean;
 }
 
 /** Two-sample KS test of the label-shift assumption on the max-probability statistic. */

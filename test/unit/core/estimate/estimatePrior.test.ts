@@ -7,8 +7,8 @@ const C = 10;
 const model = makeModel(C, { scale: 2, offsetSd: 0.5, delta: 2, seed: 21 });
 const reversed = Float64Array.from(model.sourcePrior).reverse();
 
-function setup(target: ArrayLike<number>, n: number, seed: number, featureScale = 1) {
-  const val = sample(model, exactCounts(model.sourcePrior, 3000), 100 + seed);
+function setup(target: ArrayLike<number>, n: number, seed: number, featureScale = 1, valSize = 3000) {
+  const val = sample(model, exactCounts(model.sourcePrior, valSize), 100 + seed);
   const deploy = sample(model, exactCounts(target, n), 200 + seed, featureScale);
   const base = { valLogits: val.logits, valLabels: val.labels, deployLogits: deploy.logits, numClasses: C, lossKind: 'ce' as const };
   return { val, deploy, base, truth: normalise(Float64Array.from(exactCounts(target, n), Number)) };
@@ -88,9 +88,9 @@ describe('bootstrap intervals', () => {
   const { base, truth } = setup(reversed, 2000, 6);
 
   it('are reproducible for a seed and cover the true prior', () => {
-    const a = estimatePrior({ ...base, method: 'em-bcts', bootstrap: 100, seed: 7 });
-    const b = estimatePrior({ ...base, method: 'em-bcts', bootstrap: 100, seed: 7 });
-    const other = estimatePrior({ ...base, method: 'em-bcts', bootstrap: 100, seed: 8 });
+    const a = estimatePrior({ ...base, method: 'em-bcts', bootstrap: 40, seed: 7 });
+    const b = estimatePrior({ ...base, method: 'em-bcts', bootstrap: 40, seed: 7 });
+    const other = estimatePrior({ ...base, method: 'em-bcts', bootstrap: 40, seed: 8 });
     expect(a.intervals).toBeDefined();
     expect(Array.from(a.intervals!.lo)).toEqual(Array.from(b.intervals!.lo));
     expect(Array.from(a.intervals!.lo)).not.toEqual(Array.from(other.intervals!.lo));
@@ -101,7 +101,23 @@ describe('bootstrap intervals', () => {
       if (a.intervals!.lo[c] <= truth[c] && truth[c] <= a.intervals!.hi[c]) covered++;
     }
     expect(covered).toBeGreaterThanOrEqual(8);
-    expect(a.intervals!.resamples).toBe(100);
+    expect(a.intervals!.resamples).toBe(40);
+  });
+
+  it('include calibration uncertainty by resampling the validation split, unless told not to', () => {
+    const { base: small, truth: smallTruth } = setup(reversed, 4000, 11, 1, 300);
+    const width = (r: ReturnType<typeof estimatePrior>) => r.intervals!.hi.reduce((s, h, c) => s + h - r.intervals!.lo[c], 0);
+    const full = estimatePrior({ ...small, method: 'em-bcts', bootstrap: 60, seed: 3 });
+    const deployOnly = estimatePrior({ ...small, method: 'em-bcts', bootstrap: 60, seed: 3, bootstrapValidation: false });
+    expect(full.intervals!.includesCalibration).toBe(true);
+    expect(deployOnly.intervals!.includesCalibration).toBe(false);
+    expect(deployOnly.warnings.join('\n')).toMatch(/intervals cover deployment sampling only/);
+    expect(width(full)).toBeGreaterThan(1.3 * width(deployOnly));
+    const covered = (r: ReturnType<typeof estimatePrior>) =>
+      Array.from(smallTruth).filter((p, c) => r.intervals!.lo[c] <= p && p <= r.intervals!.hi[c]).length;
+    expect(covered(full)).toBeGreaterThanOrEqual(covered(deployOnly));
+    const bbse = estimatePrior({ ...small, method: 'bbse', bootstrap: 30, seed: 3 });
+    expect(bbse.intervals!.includesCalibration).toBe(true);
   });
 
   it('are wider for BBSE than for EM+BCTS', () => {
