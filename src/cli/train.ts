@@ -34,6 +34,7 @@ Options:
   --finetune FILE    start from a TF.js layers model.json with a new head
   --freeze           with --finetune: train only the new head
   --retune-head RUN  train only a new head (LADE by default) on cached features of RUN's model
+  --workers N        1 (default) or 2: a replica worker trains on half of each batch on the second core
   --resume           continue from the run folder's checkpoint
   -h, --help         show this help
 `;
@@ -60,6 +61,7 @@ const OPTIONS = {
   freeze: { type: 'boolean' },
   'retune-head': { type: 'string' },
   resume: { type: 'boolean' },
+  workers: { type: 'string' },
 } as const;
 
 function progressLine(p: TrainProgress): string {
@@ -109,6 +111,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     lambda: num('lambda'),
     backend: v.backend,
     resume: v.resume === true,
+    workers: num('workers'),
     finetune,
     retuneHead: retune !== undefined,
   } as TrainConfigInput;

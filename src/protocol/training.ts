@@ -38,6 +38,11 @@ export interface TrainConfig {
   /** Fraction of each class held out for validation when the dataset has no val/ split. */
   readonly valFraction: number;
   readonly resume: boolean;
+  /**
+   * Engines training in parallel: 2 runs a replica worker on the second core, each taking half of every
+   * batch with gradients averaged every step (from-scratch models only).
+   */
+  readonly workers: 1 | 2;
   /** Start from a TF.js LayersModel (model.json) with a new C-way head. */
   readonly finetune?: { readonly modelJson: string; readonly freezeBackbone: boolean };
   /**
@@ -68,6 +73,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'dataDir' | 'outDir'> = {
   backend: 'auto',
   valFraction: 0.1,
   resume: false,
+  workers: 1,
 };
 
 export type Phase = 'scan' | 'decode' | 'train' | 'evaluate';

@@ -11,6 +11,7 @@ const CHOICES: Partial<Record<keyof TrainConfig, readonly unknown[]>> = {
   schedule: ['cosine', 'step'],
   channels: ['auto', 1, 3],
   backend: ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'],
+  workers: [1, 2],
 };
 
 function check(ok: boolean, field: string, value: unknown, rule: string): void {
@@ -44,6 +45,7 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   num('alpha', 0, 100);
   num('lambda', 0, 100);
   num('valFraction', 0, 0.5);
+  check(c.workers === 1 || c.finetune === undefined, 'workers', c.workers, 'data parallelism trains from-scratch models only');
   check(!c.retuneHead || c.finetune !== undefined, 'retuneHead', c.retuneHead, 'needs finetune (the model whose head is retuned)');
   check(typeof c.dataDir === 'string' && c.dataDir.length > 0, 'dataDir', c.dataDir, 'a dataset folder');
   check(typeof c.outDir === 'string' && c.outDir.length > 0, 'outDir', c.outDir, 'a run folder');

@@ -20,12 +20,15 @@ import { learningRate, Optimizer } from './optimizer';
 import { buildPixelCache, openPixelCache, type PixelSource } from './pixelCache';
 import { Rng } from './rng';
 import { trainStep, type LossFn } from './trainStep';
+import { ReplicaPair } from './dataParallel';
 import { classCounts, holdOutValidation, listImageFolder, type Sample } from './samples';
 
 export interface TrainHooks {
   readonly onProgress?: (p: TrainProgress) => void;
   readonly onLog?: (level: LogLevel, message: string) => void;
   readonly signal?: AbortSignal;
+  /** The data-parallel replica script (default: replica.worker.js next to this bundle). */
+  readonly replicaWorkerPath?: string;
 }
 
 interface SplitData {
@@ -211,92 +214,116 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   const xShape = trainFeatures ? [batch, trainFeatures.dim] : [batch, config.size, config.size, channels];
   const x = new Float32Array(batch * rowSize);
   const y = new Int32Array(batch);
+  let replica: ReplicaPair | undefined;
+  if (config.workers === 2 && batch >= 2) {
+    const opt = await optimizer.getState();
+    const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+    replica = await ReplicaPair.start(
+      {
+        type: 'init',
+        spec: { kind: config.model, size: config.size, channels, numClasses, width: config.width },
+        loss: config,
+        sourcePrior,
+        optimizer: { kind: config.optimizer, momentum: config.momentum, weightDecay: config.weightDecay },
+        weights,
+        optimizerState: opt,
+      },
+      hooks.replicaWorkerPath,
+    );
+    log('info', 'data parallel: 2 engines, half of each batch each, gradients averaged every step');
+  }
   const trainStart = Date.now();
   let cancelled = false;
-  for (let epoch = startEpoch; epoch < config.epochs && !cancelled; epoch++) {
-    rng.setState(epochRngState);
-    const order = rng.permutation(n);
-    // After a mid-epoch resume the augmentation stream continues where the checkpoint left it.
-    if (epoch === startEpoch && startStep > 0 && resumeRngState !== undefined) rng.setState(resumeRngState);
-    const epochStart = Date.now() - partial.seconds * 1000;
-    let sessionEpochStart = Date.now();
-    let sessionImages = 0;
-    let lr = 0;
-    for (let step = epoch === startEpoch ? startStep : 0; step < stepsPerEpoch; step++) {
-      const indices = order.subarray(step * batch, (step + 1) * batch);
-      if (trainFeatures) {
-        const { values, dim } = trainFeatures;
-        indices.forEach((i, b) => {
-          x.set(values.subarray(i * dim, (i + 1) * dim), b * dim);
-          y[b] = trainData.labels[i];
-        });
-      } else {
-        fillBatch(trainData.source, trainData.labels, indices, shape, x, y, config.augment ? rng : undefined);
+  try {
+    for (let epoch = startEpoch; epoch < config.epochs && !cancelled; epoch++) {
+      rng.setState(epochRngState);
+      const order = rng.permutation(n);
+      // After a mid-epoch resume the augmentation stream continues where the checkpoint left it.
+      if (epoch === startEpoch && startStep > 0 && resumeRngState !== undefined) rng.setState(resumeRngState);
+      const epochStart = Date.now() - partial.seconds * 1000;
+      let sessionEpochStart = Date.now();
+      let sessionImages = 0;
+      let lr = 0;
+      for (let step = epoch === startEpoch ? startStep : 0; step < stepsPerEpoch; step++) {
+        const indices = order.subarray(step * batch, (step + 1) * batch);
+        if (trainFeatures) {
+          const { values, dim } = trainFeatures;
+          indices.forEach((i, b) => {
+            x.set(values.subarray(i * dim, (i + 1) * dim), b * dim);
+            y[b] = trainData.labels[i];
+          });
+        } else {
+          fillBatch(trainData.source, trainData.labels, indices, shape, x, y, config.augment ? rng : undefined);
+        }
+        lr = learningRate(globalStep, schedule);
+        const { loss: lossValue, correct } = replica
+          ? await replica.step(stepModel, vars, optimizer, lossFn, x, y, xShape, lr)
+          : trainStep(stepModel, vars, optimizer, lossFn, x, y, xShape, lr);
+        if (!Number.isFinite(lossValue)) {
+          throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
+        }
+        globalStep++;
+        sessionImages += batch;
+        partial = {
+          lossSum: partial.lossSum + lossValue * batch,
+          correct: partial.correct + correct,
+          seen: partial.seen + batch,
+          seconds: (Date.now() - epochStart) / 1000,
+        };
+        const rate = sessionImages / Math.max(1e-3, (Date.now() - sessionEpochStart) / 1000);
+        const stepsLeft = totalSteps - globalStep;
+        emit(
+          {
+            phase: 'train',
+            epoch: epoch + 1,
+            step: step + 1,
+            steps: stepsPerEpoch,
+            loss: { total: partial.lossSum / partial.seen },
+            accuracy: partial.correct / partial.seen,
+            lr,
+            imagesPerSec: rate,
+            etaSec: (stepsLeft * batch) / rate,
+          });
+        await yieldToEvents();
+        if (hooks.signal?.aborted && step + 1 < stepsPerEpoch) {
+          await saveCheckpoint(epoch, step + 1);
+          log('info', `cancelled at epoch ${epoch + 1}, step ${step + 1}: checkpoint saved, continue with --resume`);
+          cancelled = true;
+          break;
+        }
       }
-      lr = learningRate(globalStep, schedule);
-      const { loss: lossValue, correct } = trainStep(stepModel, vars, optimizer, lossFn, x, y, xShape, lr);
-      if (!Number.isFinite(lossValue)) {
-        throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
-      }
-      globalStep++;
-      sessionImages += batch;
-      partial = {
-        lossSum: partial.lossSum + lossValue * batch,
-        correct: partial.correct + correct,
-        seen: partial.seen + batch,
-        seconds: (Date.now() - epochStart) / 1000,
-      };
-      const rate = sessionImages / Math.max(1e-3, (Date.now() - sessionEpochStart) / 1000);
-      const stepsLeft = totalSteps - globalStep;
-      emit(
-        {
-          phase: 'train',
-          epoch: epoch + 1,
-          step: step + 1,
-          steps: stepsPerEpoch,
-          loss: { total: partial.lossSum / partial.seen },
-          accuracy: partial.correct / partial.seen,
-          lr,
-          imagesPerSec: rate,
-          etaSec: (stepsLeft * batch) / rate,
-        });
-      await yieldToEvents();
-      if (hooks.signal?.aborted && step + 1 < stepsPerEpoch) {
-        await saveCheckpoint(epoch, step + 1);
-        log('info', `cancelled at epoch ${epoch + 1}, step ${step + 1}: checkpoint saved, continue with --resume`);
+      if (cancelled) break;
+      const val = data.get('val');
+      let valAccuracy: number | null = null;
+      if (val) valAccuracy = accuracyOf(await computeLogits(model, val.source, val.labels, shape), val.labels, numClasses);
+      const seconds = (Date.now() - epochStart) / 1000;
+      history.push({
+        epoch: epoch + 1,
+        loss: partial.lossSum / partial.seen,
+        trainAccuracy: partial.correct / partial.seen,
+        valAccuracy,
+        lr,
+        seconds,
+        imagesPerSec: partial.seen / seconds,
+      });
+      partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      epochRngState = rng.getState();
+      await saveCheckpoint(epoch + 1, 0);
+      const last = history[history.length - 1];
+      log(
+        'info',
+        `epoch ${epoch + 1}/${config.epochs}: loss ${last.loss.toFixed(4)}, train acc ${(100 * last.trainAccuracy).toFixed(1)}%` +
+          (valAccuracy === null ? '' : `, val acc ${(100 * valAccuracy).toFixed(1)}%`) +
+          `, ${last.imagesPerSec.toFixed(0)} img/s`,
+      );
+      sessionEpochStart = Date.now();
+      if (hooks.signal?.aborted && epoch + 1 < config.epochs) {
+        log('info', `cancelled after epoch ${epoch + 1}: checkpoint saved, continue with --resume`);
         cancelled = true;
-        break;
       }
     }
-    if (cancelled) break;
-    const val = data.get('val');
-    let valAccuracy: number | null = null;
-    if (val) valAccuracy = accuracyOf(await computeLogits(model, val.source, val.labels, shape), val.labels, numClasses);
-    const seconds = (Date.now() - epochStart) / 1000;
-    history.push({
-      epoch: epoch + 1,
-      loss: partial.lossSum / partial.seen,
-      trainAccuracy: partial.correct / partial.seen,
-      valAccuracy,
-      lr,
-      seconds,
-      imagesPerSec: partial.seen / seconds,
-    });
-    partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-    epochRngState = rng.getState();
-    await saveCheckpoint(epoch + 1, 0);
-    const last = history[history.length - 1];
-    log(
-      'info',
-      `epoch ${epoch + 1}/${config.epochs}: loss ${last.loss.toFixed(4)}, train acc ${(100 * last.trainAccuracy).toFixed(1)}%` +
-        (valAccuracy === null ? '' : `, val acc ${(100 * valAccuracy).toFixed(1)}%`) +
-        `, ${last.imagesPerSec.toFixed(0)} img/s`,
-    );
-    sessionEpochStart = Date.now();
-    if (hooks.signal?.aborted && epoch + 1 < config.epochs) {
-      log('info', `cancelled after epoch ${epoch + 1}: checkpoint saved, continue with --resume`);
-      cancelled = true;
-    }
+  } finally {
+    await replica?.close();
   }
   const trainMs = Date.now() - trainStart;
 

@@ -38,3 +38,36 @@ export function trainStep(
   });
   return { loss, correct };
 }
+
+export interface GradResult extends StepResult {
+  /** Gradients in `vars` order (kept tensors: the caller disposes them). */
+  readonly grads: tf.Tensor[];
+}
+
+/** Forward and backward only, for data-parallel steps whose update waits for the other replica. */
+export function computeGradients(
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  lossFn: LossFn,
+  x: Float32Array,
+  y: Int32Array,
+  shape: readonly number[],
+): GradResult {
+  let loss = NaN;
+  let correct = 0;
+  const grads = tf.tidy(() => {
+    const xs = tf.tensor(x, [...shape]);
+    const ys = tf.tensor1d(y, 'int32');
+    let hits: tf.Scalar | undefined;
+    const { value, grads: named } = tf.variableGrads(() => {
+      const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+      return lossFn(logits, ys);
+    }, vars);
+    loss = value.dataSync()[0];
+    correct = hits!.dataSync()[0];
+    hits!.dispose();
+    return vars.map((v) => named[v.name]);
+  });
+  return { loss, correct, grads };
+}
