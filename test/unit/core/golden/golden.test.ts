@@ -77,7 +77,7 @@ describe('npm run golden', () => {
     expect(res.stdout).toMatch(/loss_total .* FAIL/);
     expect(res.status).toBe(1);
     const usage = run(FIXTURE, '--backend', 'webgl');
-    expect(usage.stderr).toContain('--backend must be wasm or cpu');
+    expect(usage.stderr).toContain('--backend must be wasm, cpu or webgpu');
     expect(usage.status).toBe(2);
   });
 });
