@@ -2,6 +2,8 @@
 // small CNN on 28x28x1 and ResNet-20 on 32x32x3, on each tfjs backend present (cpu only with --cpu: it is
 // 20-300x slower), and for the same networks in PyTorch when `python3 -c "import torch"` works. Rounds
 // alternate between engines so machine load hits all alike; prints medians and the ratio ours / PyTorch.
+// tfjs-wasm-x2 is the data-parallel mode (--workers 2): this engine plus one replica worker; it needs the
+// bundled replica (npm run build, or BENCH_REPLICA=path/to/replica.worker.js).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,8 @@ import { Optimizer } from '../src/core/train/optimizer';
 import { Rng } from '../src/core/train/rng';
 import { lossFunction } from '../src/core/train/trainRun';
 import { trainStep } from '../src/core/train/trainStep';
+import { ReplicaPair } from '../src/core/train/dataParallel';
+import { existsSync } from 'node:fs';
 import type { ModelKind } from '../src/protocol/training';
 import * as tf from '@tensorflow/tfjs';
 
@@ -24,7 +28,9 @@ const NETS: { kind: ModelKind; size: number; channels: number; label: string }[]
   { kind: 'resnet20', size: 32, channels: 3, label: 'ResNet-20 32x32x3' },
 ];
 
-async function tfjsRound(backend: BackendChoice, net: (typeof NETS)[number]): Promise<number> {
+const REPLICA = process.env.BENCH_REPLICA ?? path.resolve('dist/replica.worker.js');
+
+async function tfjsRound(backend: BackendChoice, net: (typeof NETS)[number], parallel = false): Promise<number> {
   await initBackend(backend);
   const rng = new Rng(1);
   const model = buildModel({ kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 }, rng);
@@ -34,10 +40,31 @@ async function tfjsRound(backend: BackendChoice, net: (typeof NETS)[number]): Pr
   const y = Int32Array.from({ length: BATCH }, () => rng.int(10));
   const loss = lossFunction({ loss: 'ce', alpha: 0, lambda: 0 }, new Array(10).fill(0.1));
   const shape = [BATCH, net.size, net.size, net.channels] as const;
-  trainStep(model, vars, opt, loss, x, y, shape, 0.01); // warm-up: kernel setup, XNNPACK operator creation
+  let pair: ReplicaPair | undefined;
+  if (parallel) {
+    const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+    pair = await ReplicaPair.start(
+      {
+        type: 'init',
+        spec: { kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 },
+        loss: { loss: 'ce', alpha: 0, lambda: 0 },
+        sourcePrior: new Array(10).fill(0.1),
+        optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 },
+        weights,
+        optimizerState: await opt.getState(),
+      },
+      REPLICA,
+    );
+  }
+  const step = async (): Promise<void> => {
+    if (pair) await pair.step(model, vars, opt, loss, x, y, shape, 0.01);
+    else trainStep(model, vars, opt, loss, x, y, shape, 0.01);
+  };
+  await step(); // warm-up: kernel setup, XNNPACK operator creation
   const t0 = performance.now();
-  for (let s = 0; s < STEPS; s++) trainStep(model, vars, opt, loss, x, y, shape, 0.01);
+  for (let s = 0; s < STEPS; s++) await step();
   const seconds = (performance.now() - t0) / 1000;
+  await pair?.close();
   opt.dispose();
   model.dispose();
   return (STEPS * BATCH) / seconds;
@@ -103,6 +130,8 @@ async function main(): Promise<void> {
       console.log(`(${b}: ${(e as Error).message})`);
     }
   }
+  const parallel = existsSync(REPLICA);
+  if (!parallel) console.log(`(data parallel: no replica bundle at ${REPLICA}; run npm run build)`);
   const torch = torchAvailable();
   const script = path.join(os.tmpdir(), 'lade-bench-torch.py');
   if (torch) writeFileSync(script, TORCH);
@@ -113,6 +142,7 @@ async function main(): Promise<void> {
     const add = (k: string, v: number): void => void samples.set(k, [...(samples.get(k) ?? []), v]);
     for (let r = 0; r < ROUNDS; r++) {
       for (const b of backends) add(`tfjs-${b}`, await tfjsRound(b, net));
+      if (parallel) add('tfjs-wasm-x2', await tfjsRound('wasm', net, true));
       if (torch) {
         add('pytorch-1-thread', torchRound(script, net, 1));
         add(`pytorch-${os.cpus().length}-threads`, torchRound(script, net, os.cpus().length));
