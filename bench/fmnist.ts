@@ -5,7 +5,7 @@
 // paper's forward/backward-r shifted subsets, with many/medium/few, ECE and NLL; --json prints
 // {"uniform": {"softmax", "pc_softmax", "lade"}, "forward-50": ...} in percent.
 // Options: --epochs N (12) --model cnn|resnet20 --batch N (128) --lr X (0.05) --size N (28) --out DIR
-//          --n-max N (6000) --test N (1000) --backend B --json
+//          --n-max N (6000) --test N (1000) --backend B --workers 1|2 --json
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ const { values: a } = parseArgs({
     'n-max': { type: 'string', default: '6000' },
     test: { type: 'string', default: '1000' },
     backend: { type: 'string', default: 'auto' },
+    workers: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -78,6 +79,7 @@ async function train(root: string, loss: LossKind): Promise<string> {
       size: Number(a.size),
       backend: a.backend as BackendSetting,
       valFraction: 0,
+      workers: a.workers === '2' ? 2 : 1,
       seed: 1,
     },
     { onLog: (_, m) => log(`[${loss}] ${m}`) },
