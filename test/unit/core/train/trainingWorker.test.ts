@@ -60,12 +60,14 @@ describe('startTrainingWorker', () => {
 
   it('a killed worker rejects with an error that points at the intact checkpoint', async () => {
     const outDir = tmp('lade-run-');
-    const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir }, { workerPath });
+    // Many epochs, so the kill lands long before the run could finish on its own.
+    const handle = startTrainingWorker({ ...base, epochs: 50, dataDir: ds.root, outDir }, { workerPath });
     handle.onProgress((p) => {
       if (p.phase === 'train' && p.epoch === 2) void handle.terminate();
     });
     await expect(handle.result).rejects.toThrow(/stopped unexpectedly.*checkpoint.*intact.*--resume/);
-    expect(readCheckpoint(outDir)?.epoch).toBe(1);
+    // The checkpoint on disk is whole and readable (written atomically), from epoch 1 or a little later.
+    expect(readCheckpoint(outDir)?.epoch).toBeGreaterThanOrEqual(1);
   });
 
   it('a worker that crashes on start says so', async () => {
