@@ -49,7 +49,7 @@ describe('startTrainingWorker', () => {
 
   it('cancel stops with a resumable checkpoint', async () => {
     const outDir = tmp('lade-run-');
-    const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir }, { workerPath });
+    const handle = startTrainingWorker({ ...base, epochs: 50, dataDir: ds.root, outDir }, { workerPath });
     handle.onProgress((p) => {
       if (p.phase === 'train' && p.epoch === 2) handle.cancel();
     });
