@@ -3,13 +3,18 @@
 // so a changed dataset or setting decodes afresh while an unchanged one (a resumed run) skips decoding.
 // Large caches are read sample by sample, so memory stays bounded for 100k+ images.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage, resizeInto } from './images';
 import type { Sample } from './samples';
 
 /** Caches up to this size are read into memory whole; larger ones are read per sample. */
 const IN_MEMORY_LIMIT = 256 * 1024 * 1024;
+
+/** Thrown when the run's AbortSignal fires mid-decode; the partial cache file is discarded. */
+export class DecodeCancelled extends Error {
+  override readonly name = 'DecodeCancelled';
+}
 
 export interface PixelSource {
   readonly count: number;
@@ -45,6 +50,7 @@ export async function buildPixelCache(dir: string, split: string, samples: reado
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   const px = new Uint8Array(bytes);
+  let done = false;
   try {
     for (let i = 0; i < samples.length; i++) {
       resizeInto(decodeImage(readFileSync(samples[i].path), samples[i].path), opts.size, opts.channels, px);
@@ -53,11 +59,13 @@ export async function buildPixelCache(dir: string, split: string, samples: reado
         opts.onProgress?.(i + 1, samples.length);
         // Yield so a worker can receive 'cancel' during a long decode.
         await new Promise((r) => setImmediate(r));
-        if (opts.signal?.aborted) throw new Error('Cancelled while decoding images.');
+        if (opts.signal?.aborted) throw new DecodeCancelled('Cancelled while decoding images.');
       }
     }
+    done = true;
   } finally {
     closeSync(fd);
+    if (!done) rmSync(tmp, { force: true });
   }
   renameSync(tmp, file);
   return file;

@@ -17,7 +17,7 @@ import { decodeImage, isGray } from './images';
 import { loadModel, saveModel } from './modelFiles';
 import { buildModel, splitAtHead, withNewHead } from './models';
 import { learningRate, Optimizer } from './optimizer';
-import { buildPixelCache, openPixelCache, type PixelSource } from './pixelCache';
+import { buildPixelCache, DecodeCancelled, openPixelCache, type PixelSource } from './pixelCache';
 import { Rng } from './rng';
 import { trainStep, type LossFn } from './trainStep';
 import { ReplicaPair } from './dataParallel';
@@ -100,12 +100,36 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   let decodedBefore = 0;
   const data = new Map<string, SplitData>();
   for (const [name, samples] of toDecode) {
-    const file = await buildPixelCache(path.join(runDir, 'cache'), name, samples, {
-      size: config.size,
-      channels,
-      signal: hooks.signal,
-      onProgress: (done) => phase('decode', decodedBefore + done, total),
-    });
+    let file: string;
+    try {
+      file = await buildPixelCache(path.join(runDir, 'cache'), name, samples, {
+        size: config.size,
+        channels,
+        signal: hooks.signal,
+        onProgress: (done) => phase('decode', decodedBefore + done, total),
+      });
+    } catch (e) {
+      if (!(e instanceof DecodeCancelled)) throw e;
+      for (const d of data.values()) d.source.close();
+      log('info', 'cancelled while decoding images: nothing trained yet');
+      return writeRecord(runDir, {
+        version: 1,
+        name: path.basename(runDir),
+        status: 'cancelled',
+        config,
+        classes: listing.classes,
+        trainCounts,
+        sourcePrior,
+        backend,
+        input: { size: config.size, channels, mean: NORMALISATION.mean, std: NORMALISATION.std },
+        timings: { scanMs, decodeMs: Date.now() - t0, trainMs: 0, evalMs: 0 },
+        history: [],
+        evalSplits: [],
+        finalAccuracy: {},
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      });
+    }
     decodedBefore += samples.length;
     data.set(name, { name, source: openPixelCache(file, config.size * config.size * channels), labels: Int32Array.from(samples, (s) => s.label) });
   }
@@ -363,6 +387,10 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     startedAt,
     finishedAt: new Date().toISOString(),
   };
+  return writeRecord(runDir, record);
+}
+
+function writeRecord(runDir: string, record: RunRecord): RunRecord {
   writeFileAtomic(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2));
   return record;
 }

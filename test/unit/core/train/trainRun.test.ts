@@ -1,6 +1,6 @@
 // End-to-end behaviour of a training run on a tiny dataset: the run folder's contents, repeatability
 // from a seed, and cancel + resume reproducing the uninterrupted run exactly.
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,17 @@ describe('trainRun', () => {
     expect(resumed.status).toBe('completed');
     expect(resumed.history.map((h) => h.loss)).toEqual(first.record.history.map((h) => h.loss));
     expect(weightsOf(dir).equals(weightsOf(first.dir))).toBe(true);
+  });
+
+  it('a cancel during decoding ends as a cancelled run with no partial cache left behind', async () => {
+    const dir = tmpRun();
+    const controller = new AbortController();
+    controller.abort();
+    const rec = await trainRun({ ...base, dataDir: ds.root, outDir: dir }, { signal: controller.signal });
+    expect(rec.status).toBe('cancelled');
+    expect(rec.history).toEqual([]);
+    expect(readdirSync(path.join(dir, 'cache'))).toEqual([]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')).status).toBe('cancelled');
   });
 
   it('refuses to resume without a checkpoint or with a different model', async () => {
