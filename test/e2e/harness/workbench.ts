@@ -112,7 +112,8 @@ export async function runCommandFromPalette(page: Page, title: string): Promise<
 
 /**
  * The document inside a webview: VS Code nests the extension's HTML in iframe#active-frame inside the
- * outer iframe.webview. `index` picks among several open webviews (default: the most recent).
+ * outer iframe.webview. `index` picks among several open webviews in DOM order (default: the last one,
+ * usually the most recently opened).
  */
 export function webviewFrame(page: Page, index = -1): FrameLocator {
   const outer = page.locator('iframe.webview.ready');
