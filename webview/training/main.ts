@@ -52,7 +52,7 @@ function runCard(run: TrainingRunView): HTMLElement {
     { class: 'run', 'data-run': run.name, 'data-status': run.status },
     h('h2', {}, `${run.name} `, h('span', { class: `status status-${run.status}` }, run.status)),
     h('p', { class: 'root' }, `loss ${run.loss}`, run.backend ? ` · backend ${run.backend.name} (${run.backend.reason})` : ''),
-    progressLine(run) ?? '',
+    h('div', { class: 'progress-slot' }, progressLine(run) ?? ''),
     run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : '',
     h('div', { class: 'toolbar' }, ...actions),
     run.history.length ? h('div', { class: 'chart-box small' }, canvas) : '',
@@ -113,14 +113,39 @@ function drawCurves(run: TrainingRunView, canvas: HTMLCanvasElement): void {
   charts.set(run.name, chart);
 }
 
+/** What a run card shows apart from live progress: when it changes the card is rebuilt, else patched. */
+const shape = (run: TrainingRunView) => JSON.stringify([run.status, run.loss, run.backend, run.error, run.history]);
+const shapes = new Map<string, string>();
+
 function render(state: TrainingViewState): void {
-  for (const c of charts.values()) c.destroy();
-  charts.clear();
   if (state.runs.length === 0) {
+    for (const c of charts.values()) c.destroy();
+    charts.clear();
+    shapes.clear();
     app.replaceChildren(h('p', { class: 'status', 'data-testid': 'empty' }, 'No training run yet. Run "LADE: Train with LADE" on a labelled image folder.'));
     return;
   }
-  app.replaceChildren(...state.runs.map(runCard));
+  // Progress arrives several times a second: patch the existing cards so buttons under the pointer stay
+  // put (a click needs the same element on mouse down and up), and rebuild a card only when it changed.
+  const cards = state.runs.map((run) => {
+    const existing = app.querySelector<HTMLElement>(`section.run[data-run="${CSS.escape(run.name)}"]`);
+    if (existing && shapes.get(run.name) === shape(run)) {
+      existing.querySelector('.progress-slot')?.replaceChildren(progressLine(run) ?? '');
+      return existing;
+    }
+    charts.get(run.name)?.destroy();
+    charts.delete(run.name);
+    shapes.set(run.name, shape(run));
+    return runCard(run);
+  });
+  const names = new Set(state.runs.map((r) => r.name));
+  for (const name of [...shapes.keys()].filter((n) => !names.has(n))) {
+    charts.get(name)?.destroy();
+    charts.delete(name);
+    shapes.delete(name);
+  }
+  const unchanged = cards.length === app.children.length && cards.every((c, i) => app.children[i] === c);
+  if (!unchanged) app.replaceChildren(...cards);
 }
 
 window.addEventListener('message', (event: MessageEvent<TrainingViewHostMessage>) => {

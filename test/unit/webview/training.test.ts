@@ -67,3 +67,28 @@ describe('training view webview', () => {
     ]);
   });
 });
+
+describe('training view under live progress', () => {
+  it('keeps the same Cancel button while progress updates arrive, and shows the new numbers', async () => {
+    const browser = await launchChromium();
+    const w = await openWebview(browser, 'training');
+    try {
+      const run = { ...state.runs[0]! };
+      await w.post({ type: 'setState', state: { runs: [run] } });
+      const cancel = w.page.getByRole('button', { name: 'Cancel' });
+      await cancel.waitFor();
+      await cancel.evaluate((b) => b.setAttribute('data-marker', 'original'));
+      for (let step = 5; step <= 8; step++) {
+        await w.post({ type: 'setState', state: { runs: [{ ...run, progress: { ...run.progress!, step } }] } });
+      }
+      expect(await w.page.getByTestId('progress').innerText()).toContain('step 8/16');
+      expect(await cancel.getAttribute('data-marker')).toBe('original');
+      // A finished epoch changes the card: it is rebuilt with the longer history.
+      await w.post({ type: 'setState', state: { runs: [{ ...run, history: [...run.history, epoch(3, 1.2, 0.5)] }] } });
+      await expect.poll(() => w.page.locator('[data-testid=history] tbody tr').count()).toBe(3);
+    } finally {
+      await w.close();
+      await browser.close();
+    }
+  });
+});
