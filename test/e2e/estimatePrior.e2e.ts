@@ -130,7 +130,7 @@ describe('Estimate Deployment Prior from the command palette', () => {
     const label = editor.locator('[data-testid=target-label]');
     expect(await label.innerText()).toMatch(/^estimated-deploy-\d{8}-\d{4}$/);
     const rows = editor.locator('[data-testid=class-table] tr[data-class]');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
     const shares: Record<string, number> = {};
     for (const row of await rows.all()) {
       const name = (await row.getAttribute('data-class')) ?? '?';
