@@ -58,7 +58,7 @@ async function tfjsRound(backend: BackendChoice, net: (typeof NETS)[number], par
   }
   const step = async (): Promise<void> => {
     if (pair) await pair.step(model, vars, opt, loss, x, y, shape, 0.01);
-    else trainStep(model, vars, opt, loss, x, y, shape, 0.01);
+    else await trainStep(model, vars, opt, loss, x, y, shape, 0.01);
   };
   await step(); // warm-up: kernel setup, XNNPACK operator creation
   const t0 = performance.now();

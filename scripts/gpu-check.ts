@@ -82,15 +82,15 @@ async function timeRound(backend: Backend, net: (typeof NETS)[number]): Promise<
   return (STEPS * BATCH) / seconds;
 }
 
-/** Does the product's synchronous trainStep run on webgpu? Prints the answer either way. */
+/** Does the product's trainStep run on webgpu? Prints the answer either way. */
 async function probeSyncTrainStep(): Promise<void> {
   await initBackend('webgpu');
   const b = setup(NETS[0]);
   try {
-    const r = trainStep(b.model, b.vars, b.opt, b.loss, b.x, b.y, b.shape, 0.01);
-    console.log(`trainStep (dataSync) on webgpu: ok, loss ${r.loss.toFixed(4)}`);
+    const r = await trainStep(b.model, b.vars, b.opt, b.loss, b.x, b.y, b.shape, 0.01);
+    console.log(`trainStep on webgpu: ok, loss ${r.loss.toFixed(4)}`);
   } catch (err) {
-    console.log(`trainStep (dataSync) on webgpu: FAILS: ${(err as Error).message.split('\n')[0]}`);
+    console.log(`trainStep on webgpu: FAILS: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     b.opt.dispose();
     b.model.dispose();

@@ -26,6 +26,8 @@ import { classCounts, holdOutValidation, listImageFolder, type Sample } from './
 export interface TrainHooks {
   readonly onProgress?: (p: TrainProgress) => void;
   readonly onLog?: (level: LogLevel, message: string) => void;
+  /** After each epoch's checkpoint, so live views can draw the curves while the run goes on. */
+  readonly onEpoch?: (record: EpochRecord) => void;
   readonly signal?: AbortSignal;
   /** The data-parallel replica script (default: replica.worker.js next to this bundle). */
   readonly replicaWorkerPath?: string;
@@ -67,8 +69,8 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   const backend = await initBackend(config.backend);
   log('info', `backend ${backend.name}: ${backend.reason}`);
   // Reported once per step, per 256 decoded images and per evaluated batch: few enough for a worker channel.
-  const emit = (p: Omit<TrainProgress, 'backend' | 'epochs'>): void => {
-    hooks.onProgress?.({ ...p, epochs: config.epochs, backend: backend.name });
+  const emit = (p: Omit<TrainProgress, 'backend' | 'backendReason' | 'epochs'>): void => {
+    hooks.onProgress?.({ ...p, epochs: config.epochs, backend: backend.name, backendReason: backend.reason });
   };
   const phase = (name: Phase, step: number, steps: number): void =>
     emit({ phase: name, epoch: 0, step, steps, loss: { total: 0 }, accuracy: 0, lr: 0, imagesPerSec: 0, etaSec: 0 });
@@ -282,7 +284,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
         lr = learningRate(globalStep, schedule);
         const { loss: lossValue, correct } = replica
           ? await replica.step(stepModel, vars, optimizer, lossFn, x, y, xShape, lr)
-          : trainStep(stepModel, vars, optimizer, lossFn, x, y, xShape, lr);
+          : await trainStep(stepModel, vars, optimizer, lossFn, x, y, xShape, lr);
         if (!Number.isFinite(lossValue)) {
           throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
         }
@@ -334,6 +336,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
       epochRngState = rng.getState();
       await saveCheckpoint(epoch + 1, 0);
       const last = history[history.length - 1];
+      hooks.onEpoch?.(last);
       log(
         'info',
         `epoch ${epoch + 1}/${config.epochs}: loss ${last.loss.toFixed(4)}, train acc ${(100 * last.trainAccuracy).toFixed(1)}%` +

@@ -10,7 +10,8 @@ export interface StepResult {
   readonly correct: number;
 }
 
-export function trainStep(
+/** Async because GPU backends (webgpu) cannot read tensors synchronously in Node: no OffscreenCanvas. */
+export async function trainStep(
   model: tf.LayersModel,
   vars: tf.Variable[],
   optimizer: Optimizer,
@@ -19,24 +20,26 @@ export function trainStep(
   y: Int32Array,
   shape: readonly number[],
   lr: number,
-): StepResult {
-  let loss = NaN;
-  let correct = 0;
-  tf.tidy(() => {
+): Promise<StepResult> {
+  const [value, hits] = tf.tidy(() => {
     const xs = tf.tensor(x, [...shape]);
     const ys = tf.tensor1d(y, 'int32');
-    let hits: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    let correct: tf.Scalar | undefined;
+    const { value: loss, grads } = tf.variableGrads(() => {
       const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
       return lossFn(logits, ys);
     }, vars);
     optimizer.step(grads, lr);
-    loss = value.dataSync()[0];
-    correct = hits!.dataSync()[0];
-    hits!.dispose();
+    return [loss, correct!] as const;
   });
-  return { loss, correct };
+  try {
+    const [loss, correct] = await Promise.all([value.data(), hits.data()]);
+    return { loss: loss[0]!, correct: correct[0]! };
+  } finally {
+    value.dispose();
+    hits.dispose();
+  }
 }
 
 export interface GradResult extends StepResult {
