@@ -93,6 +93,8 @@ export interface TrainProgress {
   readonly imagesPerSec: number;
   readonly etaSec: number;
   readonly backend: string;
+  /** Why that backend was chosen (also in the log and run.json). */
+  readonly backendReason: string;
 }
 
 export interface EpochRecord {
@@ -136,6 +138,7 @@ export type LogLevel = 'info' | 'warn';
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly progress: TrainProgress }
   | { readonly type: 'log'; readonly level: LogLevel; readonly message: string }
+  | { readonly type: 'epoch'; readonly record: EpochRecord }
   | { readonly type: 'result'; readonly record: RunRecord }
   | { readonly type: 'error'; readonly message: string };
 
@@ -154,6 +157,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
       return isObject(v.progress);
     case 'log':
       return typeof v.message === 'string';
+    case 'epoch':
     case 'result':
       return isObject(v.record);
     case 'error':

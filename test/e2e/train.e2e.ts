@@ -64,8 +64,8 @@ describe('Train with LADE from the command palette', () => {
     await vs.runCommand('LADE: Train with LADE');
     await answerPrompts(vs.page, 'Cross-entropy', 400);
     const view = await trainingView(vs, 'running');
-    // Let at least one epoch (and its checkpoint) finish before cancelling.
-    await view.locator('[data-testid=progress]', { hasText: /epoch ([2-9]|\d\d+)\// }).waitFor({ timeout: 60_000 });
+    // Let at least one epoch (and its checkpoint) finish before cancelling: it shows in the live history.
+    await view.locator('section.run[data-status="running"] [data-testid=history] tbody tr').first().waitFor({ timeout: 60_000 });
     await view.locator('section.run[data-status="running"]').getByRole('button', { name: 'Cancel' }).click();
     await trainingView(vs, 'cancelled');
     const runDir = runFolders(vs.workspace!).find((d) => !before.has(d));

@@ -35,6 +35,8 @@ function progressLine(run: TrainingRunView): HTMLElement | null {
   );
 }
 
+const describe = (run: TrainingRunView) => `loss ${run.loss}${run.backend ? ` · backend ${run.backend.name} (${run.backend.reason})` : ''}`;
+
 function runCard(run: TrainingRunView): HTMLElement {
   const actions: HTMLElement[] = [];
   if (run.status === 'running') {
@@ -51,7 +53,7 @@ function runCard(run: TrainingRunView): HTMLElement {
     'section',
     { class: 'run', 'data-run': run.name, 'data-status': run.status },
     h('h2', {}, `${run.name} `, h('span', { class: `status status-${run.status}` }, run.status)),
-    h('p', { class: 'root' }, `loss ${run.loss}`, run.backend ? ` · backend ${run.backend.name} (${run.backend.reason})` : ''),
+    h('p', { class: 'root' }, describe(run)),
     h('div', { class: 'progress-slot' }, progressLine(run) ?? ''),
     run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : '',
     h('div', { class: 'toolbar' }, ...actions),
@@ -86,17 +88,45 @@ function historyTable(run: TrainingRunView): HTMLElement {
   );
 }
 
+function curveData(run: TrainingRunView) {
+  return {
+    labels: run.history.map((e) => String(e.epoch)),
+    loss: run.history.map((e) => e.loss),
+    train: run.history.map((e) => e.trainAccuracy),
+    val: run.history.map((e) => e.valAccuracy),
+  };
+}
+
+/** Live update of an existing card: progress, backend line, history rows and curves, no rebuild. */
+function patchCard(card: HTMLElement, run: TrainingRunView): void {
+  card.querySelector('.progress-slot')?.replaceChildren(progressLine(run) ?? '');
+  const root = card.querySelector('p.root');
+  if (root && root.textContent !== describe(run)) root.textContent = describe(run);
+  const body = card.querySelector('[data-testid=history] tbody');
+  if (body && body.children.length !== run.history.length) body.replaceWith(historyTable(run).querySelector('tbody')!);
+  const chart = charts.get(run.name);
+  if (chart && chart.data.labels?.length !== run.history.length) {
+    const d = curveData(run);
+    chart.data.labels = d.labels;
+    chart.data.datasets[0]!.data = d.loss;
+    chart.data.datasets[1]!.data = d.train;
+    chart.data.datasets[2]!.data = d.val;
+    chart.update('none');
+  }
+}
+
 function drawCurves(run: TrainingRunView, canvas: HTMLCanvasElement): void {
   charts.get(run.name)?.destroy();
+  const d = curveData(run);
   const fg = themeColor('--vscode-foreground', '#cccccc');
   const chart = new Chart(canvas, {
     type: 'line',
     data: {
-      labels: run.history.map((e) => String(e.epoch)),
+      labels: d.labels,
       datasets: [
-        { label: 'loss', data: run.history.map((e) => e.loss), borderColor: themeColor('--vscode-charts-red', '#f14c4c'), yAxisID: 'loss' },
-        { label: 'train acc', data: run.history.map((e) => e.trainAccuracy), borderColor: themeColor('--vscode-charts-blue', '#3794ff'), yAxisID: 'acc' },
-        { label: 'val acc', data: run.history.map((e) => e.valAccuracy), borderColor: themeColor('--vscode-charts-green', '#89d185'), yAxisID: 'acc' },
+        { label: 'loss', data: d.loss, borderColor: themeColor('--vscode-charts-red', '#f14c4c'), yAxisID: 'loss' },
+        { label: 'train acc', data: d.train, borderColor: themeColor('--vscode-charts-blue', '#3794ff'), yAxisID: 'acc' },
+        { label: 'val acc', data: d.val, borderColor: themeColor('--vscode-charts-green', '#89d185'), yAxisID: 'acc' },
       ],
     },
     options: {
@@ -113,8 +143,8 @@ function drawCurves(run: TrainingRunView, canvas: HTMLCanvasElement): void {
   charts.set(run.name, chart);
 }
 
-/** What a run card shows apart from live progress: when it changes the card is rebuilt, else patched. */
-const shape = (run: TrainingRunView) => JSON.stringify([run.status, run.loss, run.backend, run.error, run.history]);
+/** What decides a run card's layout: when it changes the card is rebuilt, else patched in place. */
+const shape = (run: TrainingRunView) => JSON.stringify([run.status, run.loss, run.error ?? null, run.history.length > 0]);
 const shapes = new Map<string, string>();
 
 function render(state: TrainingViewState): void {
@@ -125,12 +155,12 @@ function render(state: TrainingViewState): void {
     app.replaceChildren(h('p', { class: 'status', 'data-testid': 'empty' }, 'No training run yet. Run "LADE: Train with LADE" on a labelled image folder.'));
     return;
   }
-  // Progress arrives several times a second: patch the existing cards so buttons under the pointer stay
-  // put (a click needs the same element on mouse down and up), and rebuild a card only when it changed.
+  // Progress and epochs arrive several times a second: patch the existing cards so buttons under the
+  // pointer stay put (a click needs the same element on mouse down and up); rebuild only on a new layout.
   const cards = state.runs.map((run) => {
     const existing = app.querySelector<HTMLElement>(`section.run[data-run="${CSS.escape(run.name)}"]`);
     if (existing && shapes.get(run.name) === shape(run)) {
-      existing.querySelector('.progress-slot')?.replaceChildren(progressLine(run) ?? '');
+      patchCard(existing, run);
       return existing;
     }
     charts.get(run.name)?.destroy();

@@ -28,6 +28,7 @@ port.on('message', (msg: unknown) => {
     signal: run.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
     onLog: (level, message) => post({ type: 'log', level, message }),
+    onEpoch: (record) => post({ type: 'epoch', record }),
   }).then(
     (record) => post({ type: 'result', record }),
     (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),

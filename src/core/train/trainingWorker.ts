@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   isWorkerToHost,
+  type EpochRecord,
   type HostToWorker,
   type LogLevel,
   type RunRecord,
@@ -18,6 +19,8 @@ export interface TrainingHandle {
   readonly result: Promise<RunRecord>;
   onProgress(listener: (p: TrainProgress) => void): void;
   onLog(listener: (level: LogLevel, message: string) => void): void;
+  /** Each finished epoch, as it is checkpointed. */
+  onEpoch(listener: (record: EpochRecord) => void): void;
   /** Stops at the next step boundary, keeping a resumable checkpoint. */
   cancel(): void;
   /** Kills the worker at once; the last completed checkpoint stays intact. */
@@ -49,6 +52,7 @@ export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions
   const worker = new Worker(workerPath);
   const progressListeners: ((p: TrainProgress) => void)[] = [];
   const logListeners: ((level: LogLevel, message: string) => void)[] = [];
+  const epochListeners: ((record: EpochRecord) => void)[] = [];
   let settled = false;
 
   const result = new Promise<RunRecord>((resolve, reject) => {
@@ -66,6 +70,9 @@ export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions
           break;
         case 'log':
           for (const l of logListeners) l(msg.level, msg.message);
+          break;
+        case 'epoch':
+          for (const l of epochListeners) l(msg.record);
           break;
         case 'result':
           finish(() => resolve(msg.record));
@@ -85,6 +92,7 @@ export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions
     result,
     onProgress: (l) => progressListeners.push(l),
     onLog: (l) => logListeners.push(l),
+    onEpoch: (l) => epochListeners.push(l),
     cancel: () => send({ type: 'cancel' }),
     terminate: async () => {
       await worker.terminate();

@@ -66,6 +66,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
           token.onCancellationRequested(() => handle.cancel());
           let reported = 0;
           handle.onLog((level, message) => (level === 'warn' ? log.warn : log.info).call(log, `[${req.name}] ${message}`));
+          handle.onEpoch((e) => view.epoch(req.name, e));
           handle.onProgress((p) => {
             view.progress(req.name, p);
             const done = p.phase === 'train' ? ((p.epoch - 1 + p.step / Math.max(p.steps, 1)) / p.epochs) * 100 : 0;

@@ -1,6 +1,6 @@
 // The "LADE Training" panel view: shows every run of this window with live progress and history.
 import * as vscode from 'vscode';
-import type { RunRecord, TrainProgress } from '../../protocol/training';
+import type { EpochRecord, RunRecord, TrainProgress } from '../../protocol/training';
 import { parseTrainingViewMessage, type TrainingRunView, type TrainingViewHostMessage, type TrainingViewMessage } from '../../protocol/trainingView';
 import { outputChannel } from '../log';
 import { webviewHtml, webviewOptions } from '../webview/html';
@@ -52,7 +52,11 @@ export class TrainingViewProvider implements vscode.WebviewViewProvider {
   }
 
   progress(name: string, progress: TrainProgress): void {
-    this.update(name, (r) => ({ ...r, progress }));
+    this.update(name, (r) => ({ ...r, progress, backend: { name: progress.backend, reason: progress.backendReason } }));
+  }
+
+  epoch(name: string, record: EpochRecord): void {
+    this.update(name, (r) => ({ ...r, history: [...r.history.filter((e) => e.epoch !== record.epoch), record] }));
   }
 
   finished(name: string, record: RunRecord): void {

@@ -14,7 +14,7 @@ const state: TrainingViewState = {
       loss: 'lade',
       status: 'running',
       backend: { name: 'wasm', reason: 'default: always available' },
-      progress: { phase: 'train', epoch: 3, epochs: 5, step: 4, steps: 16, loss: { total: 1.2345 }, accuracy: 0.5, lr: 0.05, imagesPerSec: 480, etaSec: 95, backend: 'wasm' },
+      progress: { phase: 'train', epoch: 3, epochs: 5, step: 4, steps: 16, loss: { total: 1.2345 }, accuracy: 0.5, lr: 0.05, imagesPerSec: 480, etaSec: 95, backend: 'wasm', backendReason: 'default: always available' },
       history: [epoch(1, 2.1, 0.3), epoch(2, 1.6, 0.45)],
     },
     { name: 'ce-1', loss: 'ce', status: 'failed', history: [], error: 'Training crashed: out of memory (the last checkpoint, epoch 2, is intact).' },
@@ -83,9 +83,13 @@ describe('training view under live progress', () => {
       }
       expect(await w.page.getByTestId('progress').innerText()).toContain('step 8/16');
       expect(await cancel.getAttribute('data-marker')).toBe('original');
-      // A finished epoch changes the card: it is rebuilt with the longer history.
+      // A finished epoch arrives live: its row is added and the same button stays.
       await w.post({ type: 'setState', state: { runs: [{ ...run, history: [...run.history, epoch(3, 1.2, 0.5)] }] } });
       await expect.poll(() => w.page.locator('[data-testid=history] tbody tr').count()).toBe(3);
+      expect(await cancel.getAttribute('data-marker')).toBe('original');
+      // Finishing changes the layout: the card is rebuilt with Open results instead of Cancel.
+      await w.post({ type: 'setState', state: { runs: [{ ...run, status: 'completed', progress: undefined }] } });
+      await w.page.getByRole('button', { name: 'Open results' }).waitFor();
     } finally {
       await w.close();
       await browser.close();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../../src/core/train/checkpoint';
 import { startTrainingWorker } from '../../../../src/core/train/trainingWorker';
-import type { TrainProgress } from '../../../../src/protocol/training';
+import type { EpochRecord, TrainProgress } from '../../../../src/protocol/training';
 import { makeTinyDataset, type TinyDataset } from './fixtures';
 
 const tmp = (p: string): string => mkdtempSync(path.join(os.tmpdir(), p));
@@ -34,15 +34,19 @@ describe('startTrainingWorker', () => {
     const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir: tmp('lade-run-') }, { workerPath });
     const seen: TrainProgress[] = [];
     const logs: string[] = [];
+    const epochs: EpochRecord[] = [];
     handle.onProgress((p) => seen.push(p));
     handle.onLog((_, m) => logs.push(m));
+    handle.onEpoch((e) => epochs.push(e));
     const record = await handle.result;
     expect(record.status).toBe('completed');
     expect(record.history).toHaveLength(3);
+    // Each epoch arrives live, as it will stand in the record.
+    expect(epochs).toEqual(record.history);
     const phases = new Set(seen.map((p) => p.phase));
     expect([...phases]).toEqual(expect.arrayContaining(['scan', 'decode', 'train', 'evaluate']));
     const last = seen.filter((p) => p.phase === 'train').at(-1)!;
-    expect(last).toMatchObject({ epoch: 3, epochs: 3, backend: 'wasm' });
+    expect(last).toMatchObject({ epoch: 3, epochs: 3, backend: 'wasm', backendReason: 'requested explicitly' });
     expect(last.imagesPerSec).toBeGreaterThan(0);
     expect(logs.some((m) => m.startsWith('backend wasm'))).toBe(true);
   });
