@@ -4,6 +4,7 @@ import { registerAnalyzeCommand } from './analyze/command';
 import { registerEstimatePriorCommand } from './estimate/command';
 import { outputChannel } from './log';
 import { registerPriorsAndMetrics } from './metrics/register';
+import { registerInstallNativeBackendCommand } from './nativeBackend/command';
 import { registerTrainCommand } from './training/command';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerPriorsAndMetrics(context));
   context.subscriptions.push(registerTrainCommand(context));
   context.subscriptions.push(registerEstimatePriorCommand(context));
+  context.subscriptions.push(registerInstallNativeBackendCommand(context));
   outputChannel().info(`LADE Studio ${String(context.extension.packageJSON.version)} activated`);
 }
 
