@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerBatchNormGradient } from './batchNormGrad';
 import { registerWasmTrainingKernels } from './wasmKernels';
@@ -106,12 +107,40 @@ function describeAdapter(adapter: unknown): string {
   return parts.length > 0 ? parts.join(', ') : 'unnamed adapter';
 }
 
+/**
+ * Loads pkg from $LADE_NATIVE_DIR/node_modules, where "LADE: Install Native Backend" puts it (the bundle's own
+ * import() cannot see that folder). It brings its own tfjs-core copy, but tfjs-core keeps the engine and the
+ * kernel registry on the global object, so the 'tensorflow' backend it registers is the one tf.setBackend finds.
+ * Returns undefined when it is not there, or why it failed to load.
+ */
+function requireFromNativeDir(pkg: string): { loaded: true } | { error: string } | undefined {
+  const dir = process.env.LADE_NATIVE_DIR;
+  if (!dir || !existsSync(path.join(dir, 'node_modules', pkg))) return undefined;
+  try {
+    createRequire(path.join(dir, 'package.json'))(pkg);
+    return { loaded: true };
+  } catch (err) {
+    return { error: `${pkg} in ${dir} failed to load (${(err as Error).message.split('\n')[0]})` };
+  }
+}
+
 /** tfjs-node(-gpu) registers the native 'tensorflow' backend on import. */
 async function tryTensorflow(): Promise<BackendReport | string> {
+  const failures: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    if ((await importOptional(pkg)) === undefined) continue;
-    if (await tf.setBackend('tensorflow').catch(() => false)) return { name: 'tensorflow', reason: `${pkg} is installed` };
+    let where = 'is installed';
+    if ((await importOptional(pkg)) === undefined) {
+      const native = requireFromNativeDir(pkg);
+      if (native === undefined) continue;
+      if ('error' in native) {
+        failures.push(native.error);
+        continue;
+      }
+      where = `is installed in ${process.env.LADE_NATIVE_DIR ?? ''} (LADE_NATIVE_DIR)`;
+    }
+    if (await tf.setBackend('tensorflow').catch(() => false)) return { name: 'tensorflow', reason: `${pkg} ${where}` };
   }
+  if (failures.length > 0) return failures.join('; ');
   return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed';
 }
 
