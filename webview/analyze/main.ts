@@ -1,4 +1,5 @@
 // The Analyze Label Distribution panel: histogram, statistics cards, splits, warnings and a sortable table.
+import '../shared/base.css';
 import './styles.css';
 import type { AnalyzeResult, ClassStat } from '../../src/core/dataset/types';
 import type { AnalyzeHostMessage, AnalyzeState, AnalyzeWebviewMessage } from '../../src/protocol/analyze';

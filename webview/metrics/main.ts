@@ -1,6 +1,7 @@
 // The metrics panel: Softmax, PC Softmax and LADE side by side under the current target prior. Logits are
 // fetched as binary and handed to one what-if worker per method (a CE run has two: Softmax and PC Softmax);
 // every prior change asks each worker for one pass. A worker busy with a stale prior gets only the newest next.
+import '../shared/base.css';
 import './styles.css';
 import { shotGroup, type ShotGroup } from '../../src/core/metrics';
 import { parseMetricsHostMessage, type MetricsRun, type MetricsState, type MetricsWebviewMessage } from '../../src/protocol/metricsPanel';

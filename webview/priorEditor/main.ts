@@ -1,6 +1,7 @@
 // The prior editor (side bar view): one row per class with its training count, source share and the
 // target share as a text field and a slider. Edits keep the prior normalised (locked classes stay put),
 // presets come from the core, and every change goes to the host (which drives the metrics panel).
+import '../shared/base.css';
 import './styles.css';
 import { priorNameProblem } from '../../src/core/priors/files';
 import { buildPreset, presetLabel, type PresetSpec } from '../../src/core/priors/presets';

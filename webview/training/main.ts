@@ -1,5 +1,5 @@
 // The "LADE Training" panel view: live progress of each run and its per-epoch loss and accuracy curves.
-import '../analyze/styles.css';
+import '../shared/base.css';
 import './styles.css';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { TrainingRunView, TrainingViewHostMessage, TrainingViewMessage, TrainingViewState } from '../../src/protocol/trainingView';
