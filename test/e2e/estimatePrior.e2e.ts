@@ -50,20 +50,20 @@ function files(dir: string): string[] {
   });
 }
 
-/** The frame of the webview whose document contains `text` (the metrics panel and the prior editor are both open). */
-async function frameWith(page: Page, text: string, timeoutMs: number): Promise<FrameLocator> {
+/** The prior editor's webview once its context line names `text` (the metrics panel shows the name too). */
+async function priorEditorWith(page: Page, text: string, timeoutMs: number): Promise<FrameLocator> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const outer = page.locator('iframe.webview.ready');
     for (let i = 0; i < (await outer.count()); i++) {
       const frame = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
-      if ((await frame.getByText(text).count().catch(() => 0)) === 0) continue;
+      if ((await frame.locator('[data-testid=context]', { hasText: text }).count().catch(() => 0)) === 0) continue;
       // Webview iframes move around the DOM as views open: hold on to this one by its unique name.
       const name = await outer.nth(i).getAttribute('name');
       if (name) return page.locator(`iframe.webview.ready[name="${name}"]`).contentFrame().locator('iframe#active-frame').contentFrame();
     }
     if (Date.now() > deadline || (await errorMessages(page).count()) > 0) {
-      throw new Error(`No webview shows "${text}". VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
+      throw new Error(`The prior editor does not show "${text}". VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
     }
     await page.waitForTimeout(250);
   }
@@ -126,7 +126,7 @@ describe('Estimate Deployment Prior from the command palette', () => {
     const { page } = vs;
     await estimateFromPalette(page, deploy);
 
-    const editor = await frameWith(page, 'estimated-deploy-', 60_000);
+    const editor = await priorEditorWith(page, 'estimated-deploy-', 60_000);
     const label = editor.locator('[data-testid=target-label]');
     expect(await label.innerText()).toMatch(/^estimated-deploy-\d{8}-\d{4}$/);
     const rows = editor.locator('[data-testid=class-table] tr[data-class]');
