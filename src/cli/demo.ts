@@ -71,7 +71,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   mkdirSync(out, { recursive: true });
   const runDirs: string[] = [];
-  for (const loss of ['lade', 'ce'] as const satisfies readonly LossKind[]) {
+  // CE first, so every table reads as the paper's: Softmax, PC Softmax, then LADE.
+  for (const loss of ['ce', 'lade'] as const satisfies readonly LossKind[]) {
     const outDir = path.join(out, 'runs', loss);
     const record = await trainRun(
       { dataDir, outDir, loss, epochs, seed, backend: backend as 'auto', model: 'cnn', size: 28, lr: 0.05, batchSize: 64 },

@@ -54,7 +54,9 @@ export interface Series {
 export function lineChartSvg(xLabels: readonly string[], series: readonly Series[], opts: { width?: number; height?: number; yLabel?: string } = {}): string {
   const width = opts.width ?? 760;
   const height = opts.height ?? 260;
-  const pad = { left: 56, right: 120, top: 10, bottom: 50 };
+  // Many x labels would overlap: slant them and leave room below.
+  const slant = xLabels.length > 6;
+  const pad = { left: 56, right: 120, top: 10, bottom: slant ? 70 : 50 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
@@ -65,7 +67,12 @@ export function lineChartSvg(xLabels: readonly string[], series: readonly Series
   const y = (v: number) => pad.top + plotH - ((v - lo) / span) * plotH;
   const parts: string[] = [];
   for (const [i, l] of xLabels.entries()) {
-    parts.push(`<text x="${x(i).toFixed(1)}" y="${pad.top + plotH + 16}" font-size="10" text-anchor="middle">${esc(l)}</text>`);
+    const ly = pad.top + plotH + 16;
+    parts.push(
+      slant
+        ? `<text x="${x(i).toFixed(1)}" y="${ly}" font-size="10" text-anchor="end" transform="rotate(-35 ${x(i).toFixed(1)} ${ly})">${esc(l)}</text>`
+        : `<text x="${x(i).toFixed(1)}" y="${ly}" font-size="10" text-anchor="middle">${esc(l)}</text>`,
+    );
   }
   for (const t of [lo, (lo + hi) / 2, hi]) {
     parts.push(`<line x1="${pad.left}" x2="${pad.left + plotW}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#8884"/>`);
