@@ -74,10 +74,21 @@ function isWebGpuPackage(m: unknown): m is WebGpuPackage {
 
 let dawnGpu: GpuLike | undefined;
 
+const LINUX_LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib64', '/lib'];
+
+/**
+ * Dawn needs the Vulkan loader on Linux; without it Dawn prints a native warning on every start and finds
+ * no adapter. Looking first keeps CI logs clean and gives the user the actual reason.
+ */
+export function hasVulkanLoader(dirs: readonly string[] = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...LINUX_LIB_DIRS]): boolean {
+  return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
+}
+
 /** Tries WebGPU through Dawn (the `webgpu` package): returns a report, or the reason it is unusable. */
 async function tryWebGpu(): Promise<BackendReport | string> {
   const dawn = await importOptional('webgpu');
   if (!isWebGpuPackage(dawn)) return 'the optional webgpu package is not installed';
+  if (process.platform === 'linux' && !dawnGpu && !hasVulkanLoader()) return 'no GPU adapter (no Vulkan loader, libvulkan.so.1, is installed)';
   try {
     // One Dawn instance per process: a second create() whose predecessor is then collected aborts Node.
     dawnGpu ??= dawn.create([]);

@@ -3,9 +3,14 @@
 // (The same code on a GPU machine is checked by scripts/gpu-check.ts.)
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { initBackend, type BackendReport } from '../../../../src/core/tf/backend';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hasVulkanLoader, initBackend, type BackendReport } from '../../../../src/core/tf/backend';
 
 const require = createRequire(import.meta.url);
+/** Without a Vulkan loader Dawn is not even started, and the reason says so. */
+const NO_ADAPTER = process.platform === 'linux' && !hasVulkanLoader() ? 'no GPU adapter (no Vulkan loader, libvulkan.so.1, is installed)' : 'no GPU adapter';
 
 /** The outcome of initBackend as a value: the report, or the error it threw. */
 async function outcome(choice: 'webgpu' | 'auto'): Promise<BackendReport | Error> {
@@ -16,6 +21,13 @@ async function outcome(choice: 'webgpu' | 'auto'): Promise<BackendReport | Error
 }
 
 describe('webgpu backend without a GPU adapter', () => {
+  it('looks for the Vulkan loader in the given library folders', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lade-vk-'));
+    expect(hasVulkanLoader([dir])).toBe(false);
+    writeFileSync(path.join(dir, 'libvulkan.so.1'), '');
+    expect(hasVulkanLoader(['/nonexistent', dir])).toBe(true);
+  });
+
   it('has the optional packages installed', () => {
     expect(() => require.resolve('webgpu')).not.toThrow();
     expect(() => require.resolve('@tensorflow/tfjs-backend-webgpu')).not.toThrow();
@@ -24,7 +36,7 @@ describe('webgpu backend without a GPU adapter', () => {
   it("initBackend('webgpu') fails naming the missing adapter (or, on a GPU machine, runs webgpu)", async () => {
     const got = await outcome('webgpu');
     if (got instanceof Error) {
-      expect(got.message).toBe("Backend 'webgpu' is not available: no GPU adapter.");
+      expect(got.message).toBe(`Backend 'webgpu' is not available: ${NO_ADAPTER}.`);
     } else {
       expect(got.name).toBe('webgpu');
       expect(got.reason).toMatch(/^GPU adapter found \(Dawn\): \S/);
@@ -37,7 +49,7 @@ describe('webgpu backend without a GPU adapter', () => {
     if (webgpu instanceof Error) {
       expect(got).toEqual({
         name: 'wasm',
-        reason: 'default (no GPU adapter; neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed)',
+        reason: `default (${NO_ADAPTER}; neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed)`,
       });
     } else {
       expect(got).toMatchObject({ name: 'webgpu' });
