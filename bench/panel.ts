@@ -9,21 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhatIfEvaluator } from '../src/core/metrics';
 import { longTailedCounts, priorBias, shiftedPrior } from '../src/core/priors';
+import { Rng } from '../src/core/rng';
 import { launchChromium } from '../test/support/browser';
 import { openWebview } from '../test/support/webviewHarness';
 
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
-
 function makeData(n: number, c: number, trainCounts: Int32Array): { labels: Int32Array; lade: Float32Array; ce: Float32Array } {
-  const rand = random(n * 31 + c);
+  const rng = new Rng(n * 31 + c);
+  const rand = () => rng.next();
   const total = trainCounts.reduce((a, b) => a + b, 0);
   const logPrior = Array.from(trainCounts, (k) => Math.log(k / total));
   const labels = new Int32Array(n);

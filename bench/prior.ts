@@ -9,7 +9,7 @@
 // --calibrate test-half calibrates on every other test image of each class instead of val and draws the
 // deployment sets from the other half: how the results change with a larger labelled split.
 import { estimatePrior, jsDivergence, type EstimateMethod, type EstimateResult, type LossKind } from '../src/core/estimate';
-import { createRng, type Rng } from '../src/core/estimate/rng';
+import { Rng } from '../src/core/rng';
 import { priorBias, shiftedPrior, type BiasKind } from '../src/core/priors';
 import { loadRun } from '../src/core/train/runEvaluation';
 
@@ -103,7 +103,7 @@ const byClass: number[][] = Array.from({ length: C }, () => []);
 test.labels.forEach((y, i) => {
   if (calibrateOn === 'val' || !calibrationRow[i]) byClass[y]!.push(i);
 });
-const rng = createRng(2020);
+const rng = new Rng(2020);
 
 const priors: Record<string, () => Float64Array> = {
   'dirichlet-1.0': () => dirichlet(1, C, rng),

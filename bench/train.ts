@@ -12,7 +12,7 @@ import { initBackend } from '../src/core/tf/backend';
 import type { BackendChoice } from '../src/core/tf/backend';
 import { buildModel } from '../src/core/train/models';
 import { Optimizer } from '../src/core/train/optimizer';
-import { Rng } from '../src/core/train/rng';
+import { Rng } from '../src/core/rng';
 import { lossFunction } from '../src/core/train/trainRun';
 import { trainStep } from '../src/core/train/trainStep';
 import { ReplicaPair } from '../src/core/train/dataParallel';

@@ -3,21 +3,12 @@
 // 16 ms (one frame); 50,000 x 1,000 within 3x of the floor.
 import { WhatIfEvaluator } from '../src/core/metrics';
 import { longTailedCounts, priorBias, shiftedPrior } from '../src/core/priors';
-
-/** Deterministic xorshift32 in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../src/core/rng';
 
 /** Logits with a noisy peak at the label, labels long-tailed like the training set would be balanced. */
 function makeData(n: number, c: number): { logits: Float32Array; labels: Int32Array } {
-  const rand = random(n * 31 + c);
+  const rng = new Rng(n * 31 + c);
+  const rand = () => rng.next();
   const logits = new Float32Array(n * c);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {

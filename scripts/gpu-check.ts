@@ -10,7 +10,7 @@ import { checkGolden, formatReport } from './golden-check';
 import { initBackend } from '../src/core/tf/backend';
 import { buildModel } from '../src/core/train/models';
 import { Optimizer } from '../src/core/train/optimizer';
-import { Rng } from '../src/core/train/rng';
+import { Rng } from '../src/core/rng';
 import { lossFunction } from '../src/core/train/trainRun';
 import { trainStep, type LossFn } from '../src/core/train/trainStep';
 import type { ModelKind } from '../src/protocol/training';

@@ -1,7 +1,7 @@
 // Percentile bootstrap: resample the deployment rows with replacement (as multiplicities, so no logits
 // are copied) and re-run the estimator on each resample; the estimator may draw its own validation
 // resample from the same generator.
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 import type { PriorIntervals } from './types';
 
 export function bootstrapIntervals(

@@ -10,7 +10,7 @@ import { bootstrapIntervals, resampleIndices } from './bootstrap';
 import { fitBcts, identityCalibration } from './calibrate';
 import { emPrior } from './em';
 import { calibratedProbs, maxSoftmax, meanRows, sourceLogits } from './posterior';
-import { createRng, type Rng } from './rng';
+import { Rng } from '../rng';
 import { labelShiftCheck, MIN_VAL_IMAGES } from './shiftCheck';
 import type { Calibration, EstimateOptions, EstimateResult, PriorIntervals } from './types';
 import { className, validateEstimateOptions } from './validate';
@@ -58,7 +58,7 @@ export function estimatePrior(options: EstimateOptions): EstimateResult {
   const sDeploy = sourceLogits(options.deployLogits, C, options.lossKind, options.sourcePrior);
   const n = sDeploy.length / C;
   const resamples = options.bootstrap ?? 0;
-  const rng = createRng(options.seed ?? 0);
+  const rng = new Rng(options.seed ?? 0);
 
   const warnings = validationWarnings(valLabels, C, names);
   if (n < MIN_DEPLOY_PER_CLASS * C) {

@@ -1,7 +1,7 @@
 // Turns cached uint8 pixels into normalised float batches, with the training augmentation (random crop
 // with zero padding, horizontal flip) drawn from the run's seeded generator.
 import type { PixelSource } from './pixelCache';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 export interface Normalisation {
   readonly mean: number;

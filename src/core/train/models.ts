@@ -5,7 +5,7 @@
 // generator (He-normal convolutions, PyTorch-style uniform dense layers) so a seed repeats a run exactly.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelKind } from '../../protocol/training';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 export const FEATURES = 'features';
 export const HEAD = 'logits';

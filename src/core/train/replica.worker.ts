@@ -6,7 +6,7 @@ import { initBackend } from '../tf/backend';
 import { buildModel } from './models';
 import { Optimizer } from './optimizer';
 import type { FromReplica, ReplicaInit, ToReplica } from './replicaProtocol';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { lossFunction } from './trainRun';
 import { computeGradients, type LossFn } from './trainStep';
 

@@ -2,7 +2,7 @@
 // validation split when the dataset has none.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 
 export interface Sample {
   readonly path: string;

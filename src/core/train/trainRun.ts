@@ -18,7 +18,7 @@ import { loadModel, saveModel } from './modelFiles';
 import { buildModel, splitAtHead, withNewHead } from './models';
 import { learningRate, Optimizer } from './optimizer';
 import { buildPixelCache, DecodeCancelled, openPixelCache, type PixelSource } from './pixelCache';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { trainStep, type LossFn } from './trainStep';
 import { ReplicaPair } from './dataParallel';
 import { classCounts, holdOutValidation, listImageFolder, type Sample } from './samples';

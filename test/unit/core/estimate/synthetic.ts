@@ -1,7 +1,7 @@
 // Synthetic label-shift data with a known answer. Features x ~ N(delta * e_y, I) in R^C, so the Bayes
 // source posterior is softmax(delta * x + log p_s). The "model" is miscalibrated in exactly the BCTS
 // family: z = scale * delta * x + log p_s + offset, which softmax(z / T + b) can undo with T = scale.
-import { createRng, type Rng } from '../../../../src/core/estimate/rng';
+import { Rng } from '../../../../src/core/rng';
 
 export interface SyntheticModel {
   readonly C: number;
@@ -52,7 +52,7 @@ export function exactCounts(prior: ArrayLike<number>, n: number): Int32Array {
 }
 
 export function makeModel(C: number, opts: { delta?: number; scale?: number; offsetSd?: number; ratio?: number; seed?: number } = {}): SyntheticModel {
-  const rng = createRng(opts.seed ?? 1);
+  const rng = new Rng(opts.seed ?? 1);
   const offset = new Float64Array(C);
   for (let c = 0; c < C; c++) offset[c] = (opts.offsetSd ?? 0) * gaussian(rng);
   return {
@@ -70,7 +70,7 @@ export function makeModel(C: number, opts: { delta?: number; scale?: number; off
  */
 export function sample(model: SyntheticModel, counts: Int32Array, seed: number, featureScale = 1): Sample {
   const { C, delta, scale, offset, sourcePrior } = model;
-  const rng = createRng(seed);
+  const rng = new Rng(seed);
   const n = counts.reduce((a, b) => a + b, 0);
   const logits = new Float32Array(n * C);
   const labels = new Int32Array(n);

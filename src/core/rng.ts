@@ -1,5 +1,6 @@
-// A small seeded generator (mulberry32) whose whole state is one uint32, so checkpoints can store it and
-// a resumed run draws exactly the numbers the uninterrupted run would have.
+// The core's one seeded generator (mulberry32; no imports, so web workers can use it too). Its whole state
+// is one uint32, so checkpoints can store it and a resumed run draws exactly the numbers the uninterrupted
+// run would have; the prior estimator's bootstrap uses it for reproducible resamples.
 
 export class Rng {
   private state: number;
