@@ -1,5 +1,5 @@
 // "LADE: Train with LADE" from the command palette of a real VS Code: the quick picks, the training panel
-// view with live progress, a finished run on disk, and cancel keeping a resumable checkpoint.
+// view with live progress, a finished run on disk, cancel keeping a checkpoint, and resume continuing it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -59,7 +59,7 @@ describe('Train with LADE from the command palette', () => {
     expect(existsSync(path.join(runDir!, 'logits-test.bin'))).toBe(true);
   });
 
-  it('cancels from the training view at a step boundary and keeps a resumable checkpoint', async () => {
+  it('cancels from the training view at a step boundary, keeps a checkpoint, and resumes from it', async () => {
     const before = new Set(runFolders(vs.workspace!));
     await vs.runCommand('LADE: Train with LADE');
     await answerPrompts(vs.page, 'Cross-entropy', 400);
@@ -73,6 +73,24 @@ describe('Train with LADE from the command palette', () => {
     expect(existsSync(path.join(runDir!, 'checkpoint.bin')), 'checkpoint kept after cancel').toBe(true);
     const cancelled = vs.page.locator('.notification-toast', { hasText: 'cancelled after' });
     await cancelled.waitFor({ timeout: 30_000 });
-    expect(await cancelled.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+    const done = epochsOf(runDir!);
+    expect(done.length, 'epochs recorded at the first cancel').toBeGreaterThanOrEqual(1);
+
+    // Resume from the notification: the run goes on from its checkpoint, not from epoch 1.
+    await cancelled.getByRole('button', { name: 'Resume' }).click();
+    const resumed = (await trainingView(vs, 'running')).locator('section.run[data-status="running"]');
+    await resumed.locator(`[data-testid=history] tr[data-epoch="${done.length + 1}"]`).waitFor({ timeout: 60_000 });
+    await resumed.getByRole('button', { name: 'Cancel' }).click();
+    await trainingView(vs, 'cancelled');
+    await expect.poll(() => epochsOf(runDir!).length, { timeout: 30_000 }).toBeGreaterThan(done.length);
+    const all = epochsOf(runDir!);
+    expect(all, 'one history without restarts or gaps').toEqual(all.map((_, i) => i + 1));
   });
 });
+
+/** Epoch numbers in a run's run.json (written at every stop, cancelled or not). */
+function epochsOf(runDir: string): number[] {
+  const file = path.join(runDir, 'run.json');
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as { history: { epoch: number }[] }).history.map((e) => e.epoch);
+}

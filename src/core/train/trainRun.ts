@@ -209,6 +209,8 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     epochRngState = ckpt.epochRngState;
     resumeRngState = ckpt.rngState;
     history.push(...ckpt.history);
+    // Live views start from the restored history, so a resumed run shows one continuous curve.
+    for (const e of ckpt.history) hooks.onEpoch?.(e);
     partial = { ...ckpt.partial };
     log('info', `resumed at epoch ${startEpoch + 1}, step ${startStep} of ${stepsPerEpoch}`);
   }

@@ -77,8 +77,11 @@ describe('trainRun', () => {
     const ckpt = readCheckpoint(dir)!;
     expect(ckpt.epoch).toBe(1);
     expect(ckpt.stepInEpoch).toBeGreaterThan(0);
-    const resumed = await trainRun({ ...base, dataDir: ds.root, outDir: dir, seed: 3, resume: true });
+    const live: number[] = [];
+    const resumed = await trainRun({ ...base, dataDir: ds.root, outDir: dir, seed: 3, resume: true }, { onEpoch: (e) => live.push(e.epoch) });
     expect(resumed.status).toBe('completed');
+    // The restored epoch is reported first, then the new ones: one continuous history for live views.
+    expect(live).toEqual(resumed.history.map((h) => h.epoch));
     expect(resumed.history.map((h) => h.loss)).toEqual(first.record.history.map((h) => h.loss));
     expect(weightsOf(dir).equals(weightsOf(first.dir))).toBe(true);
   });
