@@ -8,12 +8,21 @@ import { writeFolderDataset } from './harness/dataset';
 import { useWorkbench } from './harness/session';
 import { errorMessages, firstVisible, shownMessages } from './harness/workbench';
 
-/** Answers the three prompts: the loss (by its label), the model (default) and the number of epochs. */
+/** Clicks the quick-pick row whose label is exactly `label`. */
+async function pick(page: Page, label: string): Promise<void> {
+  await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).click();
+}
+
+/** Answers the prompts of a from-scratch run: start, loss (by its label), model (default) and epochs. */
 async function answerPrompts(page: Page, loss: string, epochs: number): Promise<void> {
-  const rows = page.locator('.quick-input-widget .monaco-list-row');
-  await rows.first().waitFor({ timeout: 30_000 });
-  await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${loss}$`) }) }).click();
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 30_000 });
+  await pick(page, 'From scratch');
+  await pick(page, loss);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'small CNN' }).click();
+  await typeEpochs(page, epochs);
+}
+
+async function typeEpochs(page: Page, epochs: number): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.fill(String(epochs));
   await input.press('Enter');
@@ -57,6 +66,24 @@ describe('Train with LADE from the command palette', () => {
     expect(record.classes).toEqual(['cat', 'dog', 'fox']);
     expect(record.backend.name).toBe('wasm');
     expect(existsSync(path.join(runDir!, 'logits-test.bin'))).toBe(true);
+  });
+
+  it("retunes a new LADE head on the first run's frozen backbone", async () => {
+    const [base] = runFolders(vs.workspace!);
+    const before = new Set(runFolders(vs.workspace!));
+    await vs.runCommand('LADE: Train with LADE');
+    await vs.page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 30_000 });
+    await pick(vs.page, 'Retune the head of a run…');
+    await pick(vs.page, path.basename(base!));
+    await pick(vs.page, 'LADE');
+    await typeEpochs(vs.page, 2);
+    await expect.poll(() => runFolders(vs.workspace!).find((d) => !before.has(d) && existsSync(path.join(d, 'run.json'))), { timeout: 90_000 }).toBeDefined();
+    const runDir = runFolders(vs.workspace!).find((d) => !before.has(d))!;
+    expect(path.basename(runDir)).toMatch(/^lade-head-/);
+    const record = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { status: string; config: { retuneHead?: boolean; finetune?: { freezeBackbone: boolean } } };
+    expect(record.status).toBe('completed');
+    expect(record.config.retuneHead).toBe(true);
+    expect(record.config.finetune?.freezeBackbone).toBe(true);
   });
 
   it('cancels from the training view at a step boundary, keeps a checkpoint, and resumes from it', async () => {

@@ -8,6 +8,7 @@ import { isRecord } from '../../protocol/validate';
 import { pickDatasetFolder } from '../analyze/pickDataset';
 import { outputChannel } from '../log';
 import { askChoice, choiceFromArgument, trainDefaults, type TrainChoice } from './options';
+import { askStart, startConfig, startFromArgument, type TrainStart } from './start';
 import { TRAINING_VIEW_ID, TrainingViewProvider } from './view';
 
 interface RunRequest {
@@ -16,6 +17,7 @@ interface RunRequest {
   readonly outDir: string;
   readonly loss: LossKind;
   readonly choice: TrainChoice;
+  readonly start: TrainStart;
   readonly resume: boolean;
 }
 
@@ -59,6 +61,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
               size: req.choice.size,
               backend: req.choice.backend,
               resume: req.resume,
+              ...startConfig(req.start).fields,
             },
             { workerPath },
           );
@@ -111,21 +114,25 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
     const folder = options ? vscode.Uri.file(options.dataDir as string) : await pickDatasetFolder(arg);
     if (!folder) return undefined;
     let choice: TrainChoice | undefined;
+    let start: TrainStart | undefined;
     try {
       const defaults = trainDefaults(folder);
-      choice = options ? choiceFromArgument(options, defaults) : await askChoice(defaults);
+      start = options ? startFromArgument(options) : await askStart(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+      if (!start) return undefined;
+      choice = options ? choiceFromArgument(options, defaults) : await askChoice(defaults, start.kind === 'scratch');
     } catch (err) {
       void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
       return undefined;
     }
     if (!choice) return undefined;
+    const tag = startConfig(start).tag;
     await vscode.commands.executeCommand(`${TRAINING_VIEW_ID}.focus`);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const root = runsRoot(folder.fsPath);
     const records: RunRecord[] = [];
     for (const loss of choice.losses) {
-      const name = `${loss}-${choice.model}-${stamp}`;
-      const record = await runOne({ name, dataDir: folder.fsPath, outDir: path.join(root, name), loss, choice, resume: false });
+      const name = `${loss}-${tag || choice.model}-${stamp}`;
+      const record = await runOne({ name, dataDir: folder.fsPath, outDir: path.join(root, name), loss, choice, start, resume: false });
       if (!record) return records;
       records.push(record);
       if (record.status === 'cancelled') return records;

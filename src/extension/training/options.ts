@@ -56,7 +56,8 @@ export function choiceFromArgument(arg: Readonly<Record<string, unknown>>, defau
   };
 }
 
-export async function askChoice(defaults: TrainChoice): Promise<TrainChoice | undefined> {
+/** `askModel` is false when the network comes from a model or run (fine-tune, retune head). */
+export async function askChoice(defaults: TrainChoice, askModel = true): Promise<TrainChoice | undefined> {
   const what = await vscode.window.showQuickPick(
     [
       { label: 'LADE and its CE baseline', description: 'compare Softmax, PC Softmax and LADE', losses: ['lade', 'ce'] as LossKind[], picked: true },
@@ -67,13 +68,15 @@ export async function askChoice(defaults: TrainChoice): Promise<TrainChoice | un
     { title: 'LADE: what to train', placeHolder: 'Loss' },
   );
   if (!what) return undefined;
-  const model = await vscode.window.showQuickPick(
-    [
-      { label: 'cnn', description: 'small CNN: fast, good for 28-32 px images' },
-      { label: 'resnet20', description: 'ResNet-20 for small images: slower, more accurate' },
-    ].map((m) => ({ ...m, picked: m.label === defaults.model })),
-    { title: 'LADE: model', placeHolder: `Model (default ${defaults.model})` },
-  );
+  const model = !askModel
+    ? { label: defaults.model }
+    : await vscode.window.showQuickPick(
+        [
+          { label: 'cnn', description: 'small CNN: fast, good for 28-32 px images' },
+          { label: 'resnet20', description: 'ResNet-20 for small images: slower, more accurate' },
+        ].map((m) => ({ ...m, picked: m.label === defaults.model })),
+        { title: 'LADE: model', placeHolder: `Model (default ${defaults.model})` },
+      );
   if (!model) return undefined;
   const epochs = await vscode.window.showInputBox({
     title: 'LADE: epochs',
