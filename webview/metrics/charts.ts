@@ -115,8 +115,11 @@ export function drawConfusion(canvas: HTMLCanvasElement, confusion: Int32Array, 
   ctx.putImageData(image, 0, 0);
 }
 
-/** Accuracy of each method over the shifted settings, the current setting marked. */
-export function sweepChart(settings: readonly string[], series: readonly { label: string; values: readonly number[] }[], current: number, theme: Theme): SVGSVGElement {
+/**
+ * Accuracy of each method over the shifted settings; `mark` moves the current-setting marker (hidden at -1)
+ * without rebuilding the chart, since only the marker follows the prior.
+ */
+export function sweepChart(settings: readonly string[], series: readonly { label: string; values: readonly number[] }[], theme: Theme): { svg: SVGSVGElement; mark: (current: number) => void } {
   const w = 640;
   const hgt = 250;
   const pad = { l: 50, r: 10, t: 10, b: 70 };
@@ -133,7 +136,18 @@ export function sweepChart(settings: readonly string[], series: readonly { label
   };
   const fg = theme.fg;
   const svg = el('svg', { viewBox: `0 0 ${w} ${hgt}`, class: 'sweep-chart', role: 'img', 'aria-label': 'Top-1 accuracy of each method from forward-50 through uniform to backward-50' });
-  if (current >= 0) svg.append(el('rect', { x: x(current) - 8, y: pad.t, width: 16, height: hgt - pad.t - pad.b, fill: theme.selection, 'data-testid': 'sweep-current' }));
+  const marker = el('rect', { y: pad.t, width: 16, height: hgt - pad.t - pad.b, fill: theme.selection });
+  svg.append(marker);
+  const mark = (current: number) => {
+    if (current >= 0) {
+      marker.setAttribute('x', String(x(current) - 8));
+      marker.setAttribute('data-testid', 'sweep-current');
+      marker.removeAttribute('visibility');
+    } else {
+      marker.removeAttribute('data-testid');
+      marker.setAttribute('visibility', 'hidden');
+    }
+  };
   for (const v of [lo, (lo + hi) / 2, hi]) {
     svg.append(el('line', { x1: pad.l, x2: w - pad.r, y1: y(v), y2: y(v), stroke: theme.border }));
     svg.append(el('text', { x: pad.l - 4, y: y(v) + 4, 'text-anchor': 'end', fill: fg, 'font-size': 10 }, `${Math.round(v * 100)}`));
@@ -145,5 +159,5 @@ export function sweepChart(settings: readonly string[], series: readonly { label
     svg.append(el('polyline', { points, fill: 'none', stroke: color, 'stroke-width': 2 }));
     svg.append(el('text', { x: pad.l + 6 + k * 120, y: hgt - 4, fill: color, 'font-size': 11 }, `■ ${s.label}`));
   });
-  return svg;
+  return { svg, mark };
 }

@@ -211,7 +211,7 @@ const METRICS: { key: string; label: string; get: (s: Scalars) => number | null;
 ];
 
 function resultsTable(): HTMLElement {
-  const complete = workers.length > 0 && workers.every((w) => w.latest?.id === requestId);
+  const complete = completeId();
   const uniformOf = (c: Column) => workers.find((w) => w.uniform.has(c.id))?.uniform.get(c.id);
   const rows = METRICS.map((m) =>
     h(
@@ -238,11 +238,16 @@ function resultsTable(): HTMLElement {
   const errors = columns.map((c) => ({ c, e: resultOf(c)?.error })).filter((x) => x.e);
   return h(
     'section',
-    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results', 'data-label': target?.label ?? '', 'data-complete': complete ? String(requestId) : undefined },
+    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results', 'data-label': target?.label ?? '', 'data-complete': complete },
     h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...columns.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)))), h('tbody', {}, ...rows)),
     ...errors.map(({ c, e }) => h('p', { class: 'error', role: 'alert' }, `${c.label}: ${e}`)),
     h('p', { class: 'status' }, 'Differences are to the same method under the uniform prior.'),
   );
+}
+
+/** Which prior a section drawn after the table shows, and whether its numbers are final (as on the table). */
+function shownFor(): { 'data-label': string; 'data-complete': string | undefined } {
+  return { 'data-label': target?.label ?? '', 'data-complete': completeId() };
 }
 
 function shotOrder(run: MetricsRun, shots: Ready['shots']): { order: number[]; groups: ShotGroup[] } {
@@ -265,7 +270,7 @@ function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGro
   const c = s.runs[0]?.classes.length ?? 0;
   const names = s.runs[0]?.classes ?? [];
   const conf = r?.confusion;
-  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion' }, h('h2', {}, 'Confusion'));
+  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion', ...shownFor() }, h('h2', {}, 'Confusion'));
   if (!conf) return section;
   // Shot group x shot group, rows normalised: where each group's images end up.
   const gs: ShotGroup[] = ['many', 'medium', 'few'];
@@ -316,45 +321,76 @@ function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGro
   return section;
 }
 
-function sweepSection(theme: Theme): HTMLElement {
+/** The shifted-test-set sweep, built once per layout; `update` patches what follows the prior (marker, current column). */
+function sweepSection(theme: Theme): { section: HTMLElement; update: () => void } {
   const series = columns.map((c) => ({ column: c, sweep: workers.find((w) => w.sweep.has(c.id))?.sweep.get(c.id) }));
   const first = series.find((x) => x.sweep?.points)?.sweep?.points ?? [];
   const section = h('section', { 'aria-label': 'Shifted test sets', 'data-testid': 'sweep' }, h('h2', {}, 'Shifted test sets (top-1 %, paper Table 2 layout)'));
+  const mark = () => {
+    const shown = shownFor();
+    section.setAttribute('data-label', shown['data-label']);
+    if (shown['data-complete'] === undefined) section.removeAttribute('data-complete');
+    else section.setAttribute('data-complete', shown['data-complete']);
+  };
   if (first.length === 0) {
     const err = series.find((x) => x.sweep?.error)?.sweep?.error;
     section.append(h('p', { class: 'status' }, err ?? (workers.every((w) => w.loaded) ? 'No sweep.' : 'Computing…')));
-    return section;
+    return { section, update: mark };
   }
-  const current = target?.label ?? '';
+  const heads = first.map((p) => h('th', { class: 'num', scope: 'col' }, p.name));
+  const currentHead = h('th', { class: 'num current', scope: 'col' });
+  const currentCells = series.map(() => h('td', { class: 'num current' }));
+  const columnCells = first.map(() => [] as HTMLElement[]);
   const table = h(
     'table',
     { class: 'sweep' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'method'), ...first.map((p) => h('th', { class: `num${p.name === current ? ' current' : ''}`, scope: 'col' }, p.name)), h('th', { class: 'num current', scope: 'col' }, `current (${current})`))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'method'), ...heads, currentHead)),
     h(
       'tbody',
       {},
-      ...series.map(({ column, sweep }) =>
+      ...series.map(({ column, sweep }, k) =>
         h(
           'tr',
           { 'data-method': column.id },
           h('th', { scope: 'row' }, column.label),
-          ...first.map((p, i) => h('td', { class: `num${p.name === current ? ' current' : ''}` }, sweep?.points?.[i] ? pct(sweep.points[i]?.accuracy) : '—')),
-          h('td', { class: 'num current' }, pct(resultOf(column)?.scalars?.expectedAccuracy)),
+          ...first.map((_, i) => {
+            const td = h('td', { class: 'num' }, sweep?.points?.[i] ? pct(sweep.points[i]?.accuracy) : '—');
+            columnCells[i]?.push(td);
+            return td;
+          }),
+          currentCells[k] as HTMLElement,
         ),
       ),
     ),
   );
+  const chart = sweepChart(
+    first.map((p) => p.name),
+    series.map(({ column, sweep }) => ({ label: column.label, values: sweep?.points?.map((p) => p.accuracy) ?? [] })),
+    theme,
+  );
   section.append(
-    sweepChart(
-      first.map((p) => p.name),
-      series.map(({ column, sweep }) => ({ label: column.label, values: sweep?.points?.map((p) => p.accuracy) ?? [] })),
-      first.findIndex((p) => p.name === current),
-      theme,
-    ),
+    chart.svg,
     table,
     h('p', { class: 'status' }, 'Each shifted test set keeps the first images of each class (forward-r like training, backward-r reversed); predictions are compensated to its exact prior. "current" is the expected accuracy under the editor’s prior.'),
   );
-  return section;
+  let marked = -1;
+  const update = () => {
+    const current = target?.label ?? '';
+    const at = first.findIndex((p) => p.name === current);
+    if (at !== marked) {
+      for (const cell of [heads[marked], ...(columnCells[marked] ?? [])]) cell?.classList.remove('current');
+      for (const cell of [heads[at], ...(columnCells[at] ?? [])]) cell?.classList.add('current');
+      chart.mark(at);
+      marked = at;
+    }
+    currentHead.textContent = `current (${current})`;
+    series.forEach(({ column }, k) => {
+      const cell = currentCells[k] as HTMLElement;
+      cell.textContent = pct(resultOf(column)?.scalars?.expectedAccuracy);
+    });
+    mark();
+  };
+  return { section, update };
 }
 
 function runPicker(s: MetricsState): HTMLElement {
@@ -384,15 +420,15 @@ interface Layout {
   readonly key: string;
   results: HTMLElement;
   confusion: HTMLElement;
-  sweep: HTMLElement;
+  readonly sweep: HTMLElement;
   readonly label: HTMLElement;
   readonly recall: HTMLCanvasElement;
   readonly reliability: HTMLCanvasElement;
   readonly order: number[];
   readonly groups: ShotGroup[];
   readonly theme: Theme;
-  /** The target label the sweep was drawn for: it only changes with the label (its marker). */
-  sweepLabel: string | undefined;
+  /** Patches the sweep's marker and "current" column to the newest numbers. */
+  readonly updateSweep: () => void;
 }
 let layout: Layout | null = null;
 let stateVersion = 0;
@@ -410,12 +446,13 @@ function buildReady(s: Ready): Layout {
   const label = h('strong', { 'data-testid': 'target-label' }, target?.label ?? 'none');
   const loading = !loadError && workers.some((w) => !w.loaded) ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
   const theme = readTheme();
+  const sweep = sweepSection(theme);
   const built: Layout = {
     key: layoutKey(),
     results: resultsTable(),
     confusion: h('section'),
-    sweep: sweepSection(theme),
-    sweepLabel: target?.label,
+    sweep: sweep.section,
+    updateSweep: sweep.update,
     label,
     recall,
     reliability,
@@ -437,32 +474,45 @@ function buildReady(s: Ready): Layout {
   return built;
 }
 
-/** New numbers into the existing page: the table, the charts, the confusion and the sweep's marker. */
-function updateReady(s: Ready, l: Layout): void {
-  const focus = columns.find((c) => c.id === view.focus);
-  const r = focus ? resultOf(focus) : undefined;
+/** New numbers into the existing page: the table now, the rest (charts, confusion, sweep) in the next frame. */
+function updateReady(l: Layout): void {
   l.label.textContent = target?.label ?? 'none';
   const results = resultsTable();
   l.results.replaceWith(results);
   l.results = results;
+  scheduleCharts();
+}
+
+/** The request id once every worker has answered the newest request, else undefined. */
+function completeId(): string | undefined {
+  return workers.length > 0 && workers.every((w) => w.latest?.id === requestId) ? String(requestId) : undefined;
+}
+
+// The charts and the confusion cost more than the numbers (a C x C scan, canvas and SVG work): drawn once per
+// frame with whatever is newest, so the table never waits for them and a burst of answers draws them once.
+let chartsFrame = 0;
+function scheduleCharts(): void {
+  if (chartsFrame) return;
+  chartsFrame = requestAnimationFrame(() => {
+    chartsFrame = 0;
+    if (state?.status === 'ready' && layout) drawCharts(state, layout);
+  });
+}
+
+function drawCharts(s: Ready, l: Layout): void {
+  const focus = columns.find((c) => c.id === view.focus);
+  const r = focus ? resultOf(focus) : undefined;
   const confusion = confusionSection(s, r, l.groups);
   l.confusion.replaceWith(confusion);
   l.confusion = confusion;
-  // The sweep's "current" column is the one thing in it that changes with every prior: redraw on a new label
-  // or once the numbers for it are in.
-  if (l.sweepLabel !== target?.label || workers.every((w) => w.latest?.id === requestId)) {
-    const sweep = sweepSection(l.theme);
-    l.sweep.replaceWith(sweep);
-    l.sweep = sweep;
-    l.sweepLabel = target?.label;
-  }
+  l.updateSweep();
   if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.theme);
   if (r?.reliability) drawReliability(l.reliability, r.reliability, l.theme);
 }
 
 function renderReady(s: Ready): void {
   if (!layout || layout.key !== layoutKey()) layout = buildReady(s);
-  updateReady(s, layout);
+  updateReady(layout);
 }
 
 function render(): void {

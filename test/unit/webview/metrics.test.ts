@@ -151,7 +151,8 @@ describe('metrics panel webview', () => {
     expect(cells['ce-1:pc']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
     expect(cells['lade-1:lade']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
 
-    // The sweep is the paper's subset protocol, with the current setting marked.
+    // The sweep is the paper's subset protocol, with the current setting marked (drawn in the frame after the numbers).
+    await w.page.locator('[data-testid=sweep][data-label="backward-5"][data-complete]').waitFor({ timeout: 20_000 });
     const sweep = shiftSweep(lade, { labels: data.labels, trainCounts, kind: 'lade', sourcePrior: trainCounts, perClassTestCount: PER_CLASS });
     const row = await w.page.locator('[data-testid=sweep] tr[data-method="lade-1:lade"] td').allInnerTexts();
     expect(row.slice(0, sweep.length)).toEqual(sweep.map((s) => (s.metrics.top1 * 100).toFixed(2)));
@@ -174,6 +175,7 @@ describe('metrics panel webview', () => {
     const target = Float64Array.from(trainCounts.map((n) => n / 549));
     await w.post({ type: 'setTarget', prior: { label: 'training', shares: Array.from(target) } });
     await waitFor(w, 'training');
+    await w.page.locator('[data-testid=confusion][data-label="training"][data-complete]').waitFor({ timeout: 20_000 });
     const conf = lade.evaluate(priorBias('lade', trainCounts, target)).confusion;
     const pairs: [number, number, number][] = [];
     for (let y = 0; y < C; y++) for (let p = 0; p < C; p++) if (y !== p && conf[y * C + p]! > 0) pairs.push([y, p, conf[y * C + p]!]);
