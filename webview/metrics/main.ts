@@ -210,44 +210,71 @@ const METRICS: { key: string; label: string; get: (s: Scalars) => number | null;
   { key: 'ece', label: 'ECE', get: (s) => s.ece, fmt: (v) => (v === null ? '—' : v.toFixed(3)), higherBetter: false },
 ];
 
-function resultsTable(): HTMLElement {
-  const complete = completeId();
-  const uniformOf = (c: Column) => workers.find((w) => w.uniform.has(c.id))?.uniform.get(c.id);
-  const rows = METRICS.map((m) =>
+/**
+ * The numbers table, built once per layout; `update` patches the cells' text in place (no new nodes, so a
+ * prior change costs the browser a text repaint, not a table layout from scratch).
+ */
+function resultsTable(): { section: HTMLElement; update: () => void } {
+  const cells = METRICS.map(() => columns.map(() => ({ value: document.createTextNode(''), diff: h('span', { title: 'difference to the uniform prior' }) })));
+  const rows = METRICS.map((m, i) =>
     h(
       'tr',
       {},
       h('th', { scope: 'row' }, m.label),
-      ...columns.map((c) => {
-        const r = resultOf(c);
-        if (r?.error) return h('td', { class: 'error', 'data-method': c.id, 'data-metric': m.key }, '—');
-        const v = r?.scalars ? m.get(r.scalars) : null;
-        const u = uniformOf(c);
-        const base = u ? m.get(u) : null;
-        const diff = v !== null && base !== null ? v - base : null;
-        const better = diff !== null && Math.abs(diff) > 1e-12 && diff > 0 === m.higherBetter;
-        return h(
-          'td',
-          { class: 'num', 'data-method': c.id, 'data-metric': m.key, 'data-value': v === null ? undefined : String(v) },
-          m.fmt(v),
-          diff !== null && Math.abs(diff) > 1e-12 ? h('span', { class: `diff ${better ? 'up' : 'down'}`, title: 'difference to the uniform prior' }, ` ${diff > 0 ? '+' : '−'}${m.fmt(Math.abs(diff))}`) : null,
-        );
+      ...columns.map((c, j) => {
+        const cell = cells[i]?.[j] as { value: Text; diff: HTMLElement };
+        return h('td', { class: 'num', 'data-method': c.id, 'data-metric': m.key }, cell.value, cell.diff);
       }),
     ),
   );
-  const errors = columns.map((c) => ({ c, e: resultOf(c)?.error })).filter((x) => x.e);
-  return h(
+  const errors = h('div');
+  const section = h(
     'section',
-    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results', 'data-label': target?.label ?? '', 'data-complete': complete },
+    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results' },
     h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...columns.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)))), h('tbody', {}, ...rows)),
-    ...errors.map(({ c, e }) => h('p', { class: 'error', role: 'alert' }, `${c.label}: ${e}`)),
+    errors,
     h('p', { class: 'status' }, 'Differences are to the same method under the uniform prior.'),
   );
+  let shownErrors = '';
+  const update = () => {
+    const uniformOf = (c: Column) => workers.find((w) => w.uniform.has(c.id))?.uniform.get(c.id);
+    const results = columns.map(resultOf);
+    METRICS.forEach((m, i) =>
+      columns.forEach((c, j) => {
+        const cell = cells[i]?.[j] as { value: Text; diff: HTMLElement };
+        const td = cell.value.parentElement as HTMLElement;
+        const r = results[j];
+        const v = !r?.error && r?.scalars ? m.get(r.scalars) : null;
+        const u = uniformOf(c);
+        const base = u ? m.get(u) : null;
+        const diff = v !== null && base !== null ? v - base : null;
+        const shown = diff !== null && Math.abs(diff) > 1e-12;
+        const better = shown && diff > 0 === m.higherBetter;
+        td.className = r?.error ? 'error' : 'num';
+        if (v === null) td.removeAttribute('data-value');
+        else td.setAttribute('data-value', String(v));
+        cell.value.data = r?.error ? '—' : m.fmt(v);
+        cell.diff.className = shown ? `diff ${better ? 'up' : 'down'}` : '';
+        cell.diff.textContent = shown ? ` ${diff > 0 ? '+' : '−'}${m.fmt(Math.abs(diff))}` : '';
+      }),
+    );
+    const failed = columns.map((c, j) => ({ c, e: results[j]?.error })).filter((x) => x.e);
+    const key = failed.map(({ c, e }) => `${c.id}:${e}`).join('\n');
+    if (key !== shownErrors) {
+      shownErrors = key;
+      errors.replaceChildren(...failed.map(({ c, e }) => h('p', { class: 'error', role: 'alert' }, `${c.label}: ${e}`)));
+    }
+    markShown(section); // last: whoever waits for the label and data-complete sees the finished cells
+  };
+  return { section, update };
 }
 
-/** Which prior a section drawn after the table shows, and whether its numbers are final (as on the table). */
-function shownFor(): { 'data-label': string; 'data-complete': string | undefined } {
-  return { 'data-label': target?.label ?? '', 'data-complete': completeId() };
+/** Marks a section with the prior it shows, and data-complete once every method's numbers for it are in. */
+function markShown(el: HTMLElement): void {
+  el.setAttribute('data-label', target?.label ?? '');
+  const complete = completeId();
+  if (complete === undefined) el.removeAttribute('data-complete');
+  else el.setAttribute('data-complete', complete);
 }
 
 function shotOrder(run: MetricsRun, shots: Ready['shots']): { order: number[]; groups: ShotGroup[] } {
@@ -270,7 +297,8 @@ function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGro
   const c = s.runs[0]?.classes.length ?? 0;
   const names = s.runs[0]?.classes ?? [];
   const conf = r?.confusion;
-  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion', ...shownFor() }, h('h2', {}, 'Confusion'));
+  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion' }, h('h2', {}, 'Confusion'));
+  markShown(section);
   if (!conf) return section;
   // Shot group x shot group, rows normalised: where each group's images end up.
   const gs: ShotGroup[] = ['many', 'medium', 'few'];
@@ -326,12 +354,7 @@ function sweepSection(theme: Theme): { section: HTMLElement; update: () => void 
   const series = columns.map((c) => ({ column: c, sweep: workers.find((w) => w.sweep.has(c.id))?.sweep.get(c.id) }));
   const first = series.find((x) => x.sweep?.points)?.sweep?.points ?? [];
   const section = h('section', { 'aria-label': 'Shifted test sets', 'data-testid': 'sweep' }, h('h2', {}, 'Shifted test sets (top-1 %, paper Table 2 layout)'));
-  const mark = () => {
-    const shown = shownFor();
-    section.setAttribute('data-label', shown['data-label']);
-    if (shown['data-complete'] === undefined) section.removeAttribute('data-complete');
-    else section.setAttribute('data-complete', shown['data-complete']);
-  };
+  const mark = () => markShown(section);
   if (first.length === 0) {
     const err = series.find((x) => x.sweep?.error)?.sweep?.error;
     section.append(h('p', { class: 'status' }, err ?? (workers.every((w) => w.loaded) ? 'No sweep.' : 'Computing…')));
@@ -418,7 +441,9 @@ function runPicker(s: MetricsState): HTMLElement {
 
 interface Layout {
   readonly key: string;
-  results: HTMLElement;
+  readonly results: HTMLElement;
+  /** Patches the numbers table to the newest answers. */
+  readonly updateResults: () => void;
   confusion: HTMLElement;
   readonly sweep: HTMLElement;
   readonly label: HTMLElement;
@@ -447,9 +472,11 @@ function buildReady(s: Ready): Layout {
   const loading = !loadError && workers.some((w) => !w.loaded) ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
   const theme = readTheme();
   const sweep = sweepSection(theme);
+  const results = resultsTable();
   const built: Layout = {
     key: layoutKey(),
-    results: resultsTable(),
+    results: results.section,
+    updateResults: results.update,
     confusion: h('section'),
     sweep: sweep.section,
     updateSweep: sweep.update,
@@ -477,9 +504,7 @@ function buildReady(s: Ready): Layout {
 /** New numbers into the existing page: the table now, the rest (charts, confusion, sweep) in the next frame. */
 function updateReady(l: Layout): void {
   l.label.textContent = target?.label ?? 'none';
-  const results = resultsTable();
-  l.results.replaceWith(results);
-  l.results = results;
+  l.updateResults();
   scheduleCharts();
 }
 
