@@ -5,13 +5,14 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { PriorError } from '../../core/priors';
-import { initBackend, type BackendChoice } from '../../core/tf/backend';
 import { parsePriorFile, PRIOR_FILE_FORMAT, type NamedPrior } from '../../core/priors/files';
 import type { MetricsWebviewMessage } from '../../protocol/metricsPanel';
 import { isRecord } from '../../protocol/validate';
 import { outputChannel } from '../log';
 import { PRIOR_VIEW_ID, PriorEditorView } from '../priors/view';
-import { adjustment, exportAdjustedModel } from './adjustModel';
+import { adjustment } from '../../core/priors/adjustment';
+import type { BackendSetting } from '../../protocol/training';
+import { exportInWorker } from './exportInWorker';
 import { MetricsPanel } from './panel';
 import { listRuns, sameClasses, type RunInfo } from './runFolders';
 import { LadeSession } from './session';
@@ -81,13 +82,17 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
     const safeLabel = target.label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'prior';
     const outDir = path.join(root, '.lade', 'exports', `${run.name}-${safeLabel}`);
     const adj = adjustment(run, target);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LADE: exporting ${run.name} adjusted to ${target.label}` }, async () => {
-      // TF.js needs a backend before it loads a model; the user's choice, as training uses it.
-      await initBackend(vscode.workspace.getConfiguration('lade').get<BackendChoice>('backend', 'auto'));
-      const model = await exportAdjustedModel(modelJson, adj, outDir);
-      model.dispose();
-    });
-    outputChannel().info(`Exported ${run.name} adjusted to '${target.label}' to ${outDir}`);
+    const backend = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `LADE: exporting ${run.name} adjusted to ${target.label}` },
+      () =>
+        exportInWorker(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, {
+          modelJson,
+          outDir,
+          adjustment: adj,
+          backend: vscode.workspace.getConfiguration('lade').get<BackendSetting>('backend', 'auto'),
+        }),
+    );
+    outputChannel().info(`Exported ${run.name} adjusted to '${target.label}' to ${outDir} (backend ${backend.name}: ${backend.reason})`);
     void vscode.window.showInformationMessage(`LADE: adjusted model written to ${path.relative(root, outDir)} (model.json, weights.bin, adjustment.json).`);
   }
 

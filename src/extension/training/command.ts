@@ -2,7 +2,7 @@
 // progress notification, a status-bar item and the training panel view; cancel keeps a resumable checkpoint.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { startTrainingWorker, type TrainingHandle } from '../../core/train';
+import { startTrainingWorker, type TrainingHandle } from '../../core/train/trainingWorker';
 import type { LossKind, RunRecord, TrainProgress } from '../../protocol/training';
 import { isRecord } from '../../protocol/validate';
 import { pickDatasetFolder } from '../analyze/pickDataset';

@@ -8,7 +8,8 @@ import { priorBias } from '../../../../src/core/priors';
 import { buildPreset } from '../../../../src/core/priors/presets';
 import { FEATURES, HEAD } from '../../../../src/core/train/models';
 import { loadModel, saveModel } from '../../../../src/core/train/modelFiles';
-import { adjustment, exportAdjustedModel, NEVER_PREDICT, type AdjustmentFile } from '../../../../src/extension/metrics/adjustModel';
+import { adjustment, NEVER_PREDICT, type AdjustmentFile } from '../../../../src/core/priors/adjustment';
+import { exportAdjustedModel } from '../../../../src/core/train/exportAdjusted';
 
 const classes = ['a', 'b', 'c', 'd'];
 const trainCounts = [400, 100, 20, 4];

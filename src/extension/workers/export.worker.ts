@@ -1,0 +1,18 @@
+// Worker thread for "Export Adjusted Model": TF.js stays off the extension host (and out of its bundle).
+import { parentPort } from 'node:worker_threads';
+import { exportAdjustedModel } from '../../core/train/exportAdjusted';
+import { initBackend } from '../../core/tf/backend';
+import type { ExportHostMessage, ExportWorkerMessage } from '../../protocol/exportWorker';
+
+const port = parentPort;
+if (!port) throw new Error('export.worker must run in a worker thread');
+const send = (m: ExportWorkerMessage) => port.postMessage(m);
+
+port.once('message', ({ job }: ExportHostMessage) => {
+  (async () => {
+    // TF.js needs a backend before it loads a model: the user's choice, as training uses it.
+    const backend = await initBackend(job.backend);
+    (await exportAdjustedModel(job.modelJson, job.adjustment, job.outDir)).dispose();
+    send({ type: 'done', backend });
+  })().catch((err: unknown) => send({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+});
