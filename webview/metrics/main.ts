@@ -293,60 +293,78 @@ function focusSelect(): HTMLElement {
   return h('label', { for: 'focus' }, 'Charts for ', select);
 }
 
-function confusionSection(s: Ready, r: MethodResult | undefined, groups: ShotGroup[]): HTMLElement {
-  const c = s.runs[0]?.classes.length ?? 0;
-  const names = s.runs[0]?.classes ?? [];
-  const conf = r?.confusion;
-  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion' }, h('h2', {}, 'Confusion'));
-  markShown(section);
-  if (!conf) return section;
-  // Shot group x shot group, rows normalised: where each group's images end up.
-  const gs: ShotGroup[] = ['many', 'medium', 'few'];
-  const mass = gs.map(() => gs.map(() => 0));
-  // The ten largest off-diagonal cells, kept sorted while scanning (a full sort of C^2 cells costs too much at 1,000 classes).
+const SHOT_GROUPS: ShotGroup[] = ['many', 'medium', 'few'];
+const TOP_CONFUSIONS = 10;
+
+/** Shot group x shot group mass (where each group's images end up) and the largest off-diagonal cells. */
+function summarizeConfusion(conf: Int32Array, c: number, groups: readonly ShotGroup[]): { mass: number[][]; pairs: { y: number; p: number; n: number }[] } {
+  const mass = SHOT_GROUPS.map(() => SHOT_GROUPS.map(() => 0));
+  // Kept sorted while scanning (a full sort of C^2 cells costs too much at 1,000 classes).
   const pairs: { y: number; p: number; n: number }[] = [];
-  const groupIndex = groups.map((g) => gs.indexOf(g));
+  const groupIndex = groups.map((g) => SHOT_GROUPS.indexOf(g));
   for (let y = 0; y < c; y++) {
-    const gy = groupIndex[y] ?? 2;
-    const row = mass[gy] as number[];
+    const row = mass[groupIndex[y] ?? 2] as number[];
     for (let p = 0; p < c; p++) {
       const n = conf[y * c + p] ?? 0;
       if (n === 0) continue;
       row[groupIndex[p] ?? 2] = (row[groupIndex[p] ?? 2] ?? 0) + n;
-      if (y === p || (pairs.length === 10 && n <= (pairs[9]?.n ?? 0))) continue;
+      if (y === p || (pairs.length === TOP_CONFUSIONS && n <= (pairs[TOP_CONFUSIONS - 1]?.n ?? 0))) continue;
       let at = pairs.length;
       while (at > 0 && (pairs[at - 1]?.n ?? 0) < n) at--;
       pairs.splice(at, 0, { y, p, n });
-      if (pairs.length > 10) pairs.pop();
+      if (pairs.length > TOP_CONFUSIONS) pairs.pop();
     }
   }
+  return { mass, pairs };
+}
+
+/** The confusion section, built once per layout; `update` patches its cells and list to the focused method's matrix. */
+function confusionSection(s: Ready, groups: ShotGroup[]): { section: HTMLElement; update: (r: MethodResult | undefined) => void } {
+  const c = s.runs[0]?.classes.length ?? 0;
+  const names = s.runs[0]?.classes ?? [];
+  const groupCells = SHOT_GROUPS.map(() => SHOT_GROUPS.map(() => h('td', { class: 'num' })));
   const groupTable = h(
     'table',
     { class: 'group-confusion' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'true \\ predicted'), ...gs.map((g) => h('th', { class: 'num' }, g)))),
-    h(
-      'tbody',
-      {},
-      ...gs.map((g, i) => {
-        const total = mass[i]?.reduce((a, b) => a + b, 0) ?? 0;
-        return h('tr', {}, h('th', { scope: 'row' }, g), ...gs.map((_, j) => h('td', { class: 'num' }, total ? `${(((mass[i]?.[j] ?? 0) / total) * 100).toFixed(1)}%` : '—')));
-      }),
-    ),
+    h('thead', {}, h('tr', {}, h('th', {}, 'true \\ predicted'), ...SHOT_GROUPS.map((g) => h('th', { class: 'num' }, g)))),
+    h('tbody', {}, ...SHOT_GROUPS.map((g, i) => h('tr', {}, h('th', { scope: 'row' }, g), ...(groupCells[i] as HTMLElement[])))),
   );
-  const top = h('ol', { class: 'top-confusions', 'data-testid': 'top-confusions' }, ...pairs.map((x) => h('li', {}, `${names[x.y]} → ${names[x.p]}: ${x.n}`)));
+  const items = Array.from({ length: TOP_CONFUSIONS }, () => h('li', { hidden: true }));
+  const top = h('ol', { class: 'top-confusions', 'data-testid': 'top-confusions' }, ...items);
   const toggle = h('button', { type: 'button', 'aria-pressed': String(view.fullMatrix) }, view.fullMatrix ? 'Hide full matrix' : `Show full ${c} × ${c} matrix`);
   toggle.addEventListener('click', () => {
     view.fullMatrix = !view.fullMatrix;
     persist();
     render();
   });
-  section.append(h('div', { class: 'confusion-grid' }, h('div', {}, h('h3', {}, 'By shot group'), groupTable), h('div', {}, h('h3', {}, 'Top confusions'), top)), toggle);
-  if (view.fullMatrix) {
-    const canvas = h('canvas', { class: 'full-matrix', role: 'img', 'aria-label': `Confusion matrix, ${c} classes sorted by training count` });
-    section.append(canvas);
-    drawConfusion(canvas, conf, c, shotOrder(s.runs[0] as MetricsRun, s.shots).order);
-  }
-  return section;
+  const body = h('div', { hidden: true }, h('div', { class: 'confusion-grid' }, h('div', {}, h('h3', {}, 'By shot group'), groupTable), h('div', {}, h('h3', {}, 'Top confusions'), top)), toggle);
+  const canvas = view.fullMatrix ? h('canvas', { class: 'full-matrix', role: 'img', 'aria-label': `Confusion matrix, ${c} classes sorted by training count` }) : null;
+  if (canvas) body.append(canvas);
+  const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion' }, h('h2', {}, 'Confusion'), body);
+  const order = canvas ? shotOrder(s.runs[0] as MetricsRun, s.shots).order : [];
+  let shown: MethodResult | undefined;
+  const update = (r: MethodResult | undefined) => {
+    const conf = r?.confusion;
+    body.hidden = !conf;
+    if (conf && r !== shown) {
+      shown = r;
+      const { mass, pairs } = summarizeConfusion(conf, c, groups);
+      mass.forEach((row, i) => {
+        const total = row.reduce((a, b) => a + b, 0);
+        row.forEach((n, j) => {
+          (groupCells[i]?.[j] as HTMLElement).textContent = total ? `${((n / total) * 100).toFixed(1)}%` : '—';
+        });
+      });
+      items.forEach((li, k) => {
+        const x = pairs[k];
+        li.hidden = !x;
+        li.textContent = x ? `${names[x.y]} → ${names[x.p]}: ${x.n}` : '';
+      });
+      if (canvas) drawConfusion(canvas, conf, c, order);
+    }
+    markShown(section);
+  };
+  return { section, update };
 }
 
 /** The shifted-test-set sweep, built once per layout; `update` patches what follows the prior (marker, current column). */
@@ -444,7 +462,9 @@ interface Layout {
   readonly results: HTMLElement;
   /** Patches the numbers table to the newest answers. */
   readonly updateResults: () => void;
-  confusion: HTMLElement;
+  readonly confusion: HTMLElement;
+  /** Patches the confusion section to the focused method's newest matrix. */
+  readonly updateConfusion: (r: MethodResult | undefined) => void;
   readonly sweep: HTMLElement;
   readonly label: HTMLElement;
   readonly recall: HTMLCanvasElement;
@@ -452,6 +472,8 @@ interface Layout {
   readonly order: number[];
   readonly groups: ShotGroup[];
   readonly theme: Theme;
+  /** The focused method's answer the canvases show. */
+  charted: MethodResult | undefined;
   /** Patches the sweep's marker and "current" column to the newest numbers. */
   readonly updateSweep: () => void;
 }
@@ -473,11 +495,13 @@ function buildReady(s: Ready): Layout {
   const theme = readTheme();
   const sweep = sweepSection(theme);
   const results = resultsTable();
+  const confusion = confusionSection(s, groups);
   const built: Layout = {
     key: layoutKey(),
     results: results.section,
     updateResults: results.update,
-    confusion: h('section'),
+    confusion: confusion.section,
+    updateConfusion: confusion.update,
     sweep: sweep.section,
     updateSweep: sweep.update,
     label,
@@ -486,6 +510,7 @@ function buildReady(s: Ready): Layout {
     order,
     groups,
     theme,
+    charted: undefined,
   };
   app.replaceChildren(
     h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, label)),
@@ -520,17 +545,17 @@ function scheduleCharts(): void {
   if (chartsFrame) return;
   chartsFrame = requestAnimationFrame(() => {
     chartsFrame = 0;
-    if (state?.status === 'ready' && layout) drawCharts(state, layout);
+    if (state?.status === 'ready' && layout) drawCharts(layout);
   });
 }
 
-function drawCharts(s: Ready, l: Layout): void {
+function drawCharts(l: Layout): void {
   const focus = columns.find((c) => c.id === view.focus);
   const r = focus ? resultOf(focus) : undefined;
-  const confusion = confusionSection(s, r, l.groups);
-  l.confusion.replaceWith(confusion);
-  l.confusion = confusion;
+  l.updateConfusion(r);
   l.updateSweep();
+  if (r === l.charted) return; // another method answered: the focused one's charts stand
+  l.charted = r;
   if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.theme);
   if (r?.reliability) drawReliability(l.reliability, r.reliability, l.theme);
 }
