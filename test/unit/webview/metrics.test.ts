@@ -160,7 +160,9 @@ describe('metrics panel webview', () => {
     expect(await w.page.getByTestId('sweep-current').count()).toBe(1);
   });
 
-  it('after a burst of slider moves the numbers are those of the last prior', async () => {
+  it('after a burst of slider moves the numbers are those of the last prior, in the same table cells', async () => {
+    // The table is patched in place, not rebuilt: a cell taken before the burst shows the final number.
+    const cell = await w.page.locator('[data-testid=results] td[data-method="lade-1:lade"][data-metric=expectedAccuracy]').elementHandle();
     const total = trainCounts.reduce((a, b) => a + b, 0);
     for (let step = 1; step <= 30; step++) {
       const shares = trainCounts.map((n, k) => (k === 5 ? step : n / total));
@@ -168,7 +170,9 @@ describe('metrics panel webview', () => {
     }
     const last = trainCounts.map((n, k) => (k === 5 ? 30 : n / total));
     const sum = last.reduce((a, b) => a + b, 0);
-    expectCore(await waitFor(w, 'drag-30'), Float64Array.from(last, (x) => x / sum));
+    const target = Float64Array.from(last, (x) => x / sum);
+    expectCore(await waitFor(w, 'drag-30'), target);
+    expect(await cell!.evaluate((td) => [td.isConnected, Number((td as HTMLElement).dataset.value)])).toEqual([true, lade.evaluatePrior('lade', trainCounts, target).expectedAccuracy]);
   });
 
   it('shows the confusion by shot group and the top confusions, and the full matrix on demand', async () => {
