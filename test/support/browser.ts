@@ -2,8 +2,9 @@
 import { chromium, type Browser } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
+/** The flags this project's machines need (no sandbox as root, no network beyond loopback); playwright adds
+ *  --headless itself when launching headless. Shared by the webview tests and the e2e harness. */
 export const CHROMIUM_ARGS = [
-  '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../support/browser';
 import { resultsDir } from './paths';
 
 export interface BrowserOptions {
@@ -10,16 +11,6 @@ export interface BrowserOptions {
   readonly headed?: boolean;
   readonly slowMo?: number;
 }
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export function browserOptionsFromEnv(): BrowserOptions {
   const slowMo = Number(process.env.LADE_E2E_SLOWMO ?? 0);
@@ -32,8 +23,7 @@ export function launchBrowser(options: BrowserOptions = browserOptionsFromEnv())
   return chromium.launch({
     executablePath,
     headless: !options.headed,
-    // playwright adds --headless itself when headless is true.
-    args: chromiumArgs,
+    args: CHROMIUM_ARGS,
     slowMo: options.slowMo,
     timeout: 60_000,
   });
