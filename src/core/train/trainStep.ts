@@ -10,6 +10,27 @@ export interface StepResult {
   readonly correct: number;
 }
 
+/** Forward in training mode, the loss and its gradients; call inside tf.tidy. `hits` (correct argmax
+ *  predictions) is kept, since variableGrads disposes what its function made. */
+function lossAndGrads(
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  lossFn: LossFn,
+  x: Float32Array,
+  y: Int32Array,
+  shape: readonly number[],
+): { value: tf.Scalar; hits: tf.Scalar; grads: tf.NamedTensorMap } {
+  const xs = tf.tensor(x, [...shape]);
+  const ys = tf.tensor1d(y, 'int32');
+  let hits: tf.Scalar | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+    hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+    return lossFn(logits, ys);
+  }, vars);
+  return { value, hits: hits!, grads };
+}
+
 /** Async because GPU backends (webgpu) cannot read tensors synchronously in Node: no OffscreenCanvas. */
 export async function trainStep(
   model: tf.LayersModel,
@@ -22,16 +43,9 @@ export async function trainStep(
   lr: number,
 ): Promise<StepResult> {
   const [value, hits] = tf.tidy(() => {
-    const xs = tf.tensor(x, [...shape]);
-    const ys = tf.tensor1d(y, 'int32');
-    let correct: tf.Scalar | undefined;
-    const { value: loss, grads } = tf.variableGrads(() => {
-      const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
-      return lossFn(logits, ys);
-    }, vars);
-    optimizer.step(grads, lr);
-    return [loss, correct!] as const;
+    const r = lossAndGrads(model, vars, lossFn, x, y, shape);
+    optimizer.step(r.grads, lr);
+    return [r.value, r.hits] as const;
   });
   try {
     const [loss, correct] = await Promise.all([value.data(), hits.data()]);
@@ -59,18 +73,11 @@ export function computeGradients(
   let loss = NaN;
   let correct = 0;
   const grads = tf.tidy(() => {
-    const xs = tf.tensor(x, [...shape]);
-    const ys = tf.tensor1d(y, 'int32');
-    let hits: tf.Scalar | undefined;
-    const { value, grads: named } = tf.variableGrads(() => {
-      const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
-      return lossFn(logits, ys);
-    }, vars);
-    loss = value.dataSync()[0];
-    correct = hits!.dataSync()[0];
-    hits!.dispose();
-    return vars.map((v) => named[v.name]);
+    const r = lossAndGrads(model, vars, lossFn, x, y, shape);
+    loss = r.value.dataSync()[0];
+    correct = r.hits.dataSync()[0];
+    r.hits.dispose();
+    return vars.map((v) => r.grads[v.name]);
   });
   return { loss, correct, grads };
 }
