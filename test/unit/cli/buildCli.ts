@@ -1,25 +1,12 @@
-// Bundles src/cli/main.ts the way esbuild.mjs does, into a temp folder, so CLI tests run the real bundle
-// without depending on every other bundle of the project building.
+// Builds the CLI bundle for the CLI tests (test/support/bundle.ts) and runs it as a child process.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleNode } from '../../support/bundle';
 
 export async function buildCli(): Promise<string> {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), 'lade-cli-test-'));
-  await build({
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
-    alias: { fdir: './node_modules/fdir/dist/index.cjs' },
-    logLevel: 'warning',
-  });
-  return path.join(outdir, 'cli.js');
+  return bundleNode('src/cli/main.ts', path.join(mkdtempSync(path.join(os.tmpdir(), 'lade-cli-test-')), 'cli.js'));
 }
 
 export interface CliRun {

@@ -1,7 +1,7 @@
 // Two engines, half a batch each: for a per-sample loss (CE) and a model without batch statistics (the CNN),
 // the size-weighted average of the halves' gradients is the full batch's gradient, so a 2-engine run must
 // land on the weights of the 1-engine run up to float rounding.
-import * as esbuild from 'esbuild';
+import { bundleNode } from '../../../support/bundle';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,16 +14,7 @@ let replicaWorkerPath: string;
 let ds: TinyDataset;
 
 beforeAll(async () => {
-  replicaWorkerPath = path.join(tmp('lade-replica-'), 'replica.worker.js');
-  await esbuild.build({
-    entryPoints: ['src/core/train/replica.worker.ts'],
-    outfile: replicaWorkerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'error',
-    external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'sharp'],
-  });
+  replicaWorkerPath = await bundleNode('src/core/train/replica.worker.ts', path.join(tmp('lade-replica-'), 'replica.worker.js'));
   ds = makeTinyDataset();
 });
 

@@ -1,6 +1,6 @@
 // The worker wrapper: a run off the main thread with typed progress, cancel, and clear errors when the
 // worker dies.
-import * as esbuild from 'esbuild';
+import { bundleNode } from '../../../support/bundle';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,16 +17,7 @@ describe('startTrainingWorker', () => {
   let workerPath: string;
   let ds: TinyDataset;
   beforeAll(async () => {
-    workerPath = path.join(tmp('lade-worker-'), 'train.worker.js');
-    await esbuild.build({
-      entryPoints: ['src/core/train/train.worker.ts'],
-      outfile: workerPath,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      logLevel: 'error',
-      external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'sharp'],
-    });
+    workerPath = await bundleNode('src/core/train/train.worker.ts', path.join(tmp('lade-worker-'), 'train.worker.js'));
     ds = makeTinyDataset();
   });
 

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleNode } from '../../../support/bundle';
 import { PNG } from 'pngjs';
 import { saveModel } from '../../../../src/core/train';
 
@@ -61,16 +61,6 @@ export async function writeEstimateFixture(root: string): Promise<EstimateFixtur
 }
 
 /** Bundles src/extension/workers/estimate.worker.ts to <outdir>/estimate.worker.js; returns its path. */
-export async function buildEstimateWorker(outdir: string): Promise<string> {
-  await build({
-    entryPoints: { 'estimate.worker': 'src/extension/workers/estimate.worker.ts' },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
-    logLevel: 'warning',
-  });
-  return path.join(outdir, 'estimate.worker.js');
+export function buildEstimateWorker(outdir: string): Promise<string> {
+  return bundleNode('src/extension/workers/estimate.worker.ts', path.join(outdir, 'estimate.worker.js'));
 }
