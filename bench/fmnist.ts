@@ -5,7 +5,10 @@
 // paper's forward/backward-r shifted subsets, with many/medium/few, ECE and NLL; --json prints
 // {"uniform": {"softmax", "pc_softmax", "lade"}, "forward-50": ...} in percent.
 // Options: --epochs N (12) --model cnn|resnet20 --batch N (128) --lr X (0.05) --size N (28) --out DIR
-//          --n-max N (6000) --test N (1000) --backend B --workers 1|2 --json
+//          --n-max N (6000) --test N (1000) --val-fraction F (0: train on every LT image) --backend B
+//          --workers 1|2 --json
+// --val-fraction F holds out F of each class's training images as a labelled val split (written to each
+// run's logits-val.bin): the calibration split that bench:prior needs.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +28,7 @@ const { values: a } = parseArgs({
     out: { type: 'string', default: '.lade/bench-fmnist' },
     'n-max': { type: 'string', default: '6000' },
     test: { type: 'string', default: '1000' },
+    'val-fraction': { type: 'string', default: '0' },
     backend: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
@@ -78,7 +82,7 @@ async function train(root: string, loss: LossKind): Promise<string> {
       lr: Number(a.lr),
       size: Number(a.size),
       backend: a.backend as BackendSetting,
-      valFraction: 0,
+      valFraction: Number(a['val-fraction']),
       workers: a.workers === '2' ? 2 : 1,
       seed: 1,
     },
