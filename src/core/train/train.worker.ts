@@ -2,6 +2,7 @@
 // reports through the typed messages of src/protocol/training.ts.
 import { parentPort } from 'node:worker_threads';
 import { isHostToWorker, type WorkerToHost } from '../../protocol/training';
+import { parseTestFault, TEST_FAULT_ENV, TEST_FAULT_EXIT_CODE, type TestFault } from './testFault';
 import { trainRun } from './trainRun';
 
 const port = parentPort;
@@ -22,13 +23,29 @@ port.on('message', (msg: unknown) => {
     post({ type: 'error', message: 'This worker is already training; start another worker for another run.' });
     return;
   }
+  let fault: TestFault | undefined;
+  try {
+    fault = parseTestFault(process.env[TEST_FAULT_ENV]);
+  } catch (e) {
+    post({ type: 'error', message: (e as Error).message });
+    return;
+  }
   const run = new AbortController();
   controller = run;
+  // Epochs this worker trains; a resumed run first replays its restored history through onEpoch.
+  const trained = new Set<number>();
   trainRun(msg.config, {
     signal: run.signal,
-    onProgress: (progress) => post({ type: 'progress', progress }),
+    onProgress: (progress) => {
+      if (progress.phase === 'train') trained.add(progress.epoch);
+      post({ type: 'progress', progress });
+    },
     onLog: (level, message) => post({ type: 'log', level, message }),
-    onEpoch: (record) => post({ type: 'epoch', record }),
+    onEpoch: (record) => {
+      post({ type: 'epoch', record });
+      // onEpoch comes after the epoch's checkpoint is on disk: die abruptly, as a crash would.
+      if (fault && record.epoch === fault.epoch && trained.has(record.epoch)) process.exit(TEST_FAULT_EXIT_CODE);
+    },
   }).then(
     (record) => post({ type: 'result', record }),
     (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),

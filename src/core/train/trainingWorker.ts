@@ -40,7 +40,7 @@ function defaultWorkerPath(): string {
 function crashMessage(what: string, outDir: string): string {
   const ckpt = checkpointPath(path.resolve(outDir));
   const tail = existsSync(ckpt)
-    ? `The last checkpoint (${ckpt}) is intact: run again with --resume to continue.`
+    ? `The last checkpoint (${ckpt}) is intact: resume the run to continue from it.`
     : 'No checkpoint had been written yet.';
   return `The training worker ${what}. ${tail}`;
 }

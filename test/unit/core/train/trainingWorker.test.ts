@@ -4,8 +4,9 @@ import { bundleNode } from '../../../support/bundle';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpoint } from '../../../../src/core/train/checkpoint';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointPath, readCheckpoint } from '../../../../src/core/train/checkpoint';
+import { TEST_FAULT_ENV, TEST_FAULT_EXIT_CODE } from '../../../../src/core/train/testFault';
 import { startTrainingWorker } from '../../../../src/core/train/trainingWorker';
 import type { EpochRecord, TrainProgress } from '../../../../src/protocol/training';
 import { makeTinyDataset, type TinyDataset } from './fixtures';
@@ -60,9 +61,42 @@ describe('startTrainingWorker', () => {
     handle.onProgress((p) => {
       if (p.phase === 'train' && p.epoch === 2) void handle.terminate();
     });
-    await expect(handle.result).rejects.toThrow(/stopped unexpectedly.*checkpoint.*intact.*--resume/);
+    await expect(handle.result).rejects.toThrow(/stopped unexpectedly.*checkpoint.*intact: resume the run/);
     // The checkpoint on disk is whole and readable (written atomically), from epoch 1 or a little later.
     expect(readCheckpoint(outDir)?.epoch).toBeGreaterThanOrEqual(1);
+  });
+
+  describe(`with ${TEST_FAULT_ENV} set (the e2e's crash)`, () => {
+    afterEach(() => {
+      delete process.env[TEST_FAULT_ENV];
+    });
+
+    it('exit-after-epoch:1 kills the worker right after the checkpoint of epoch 1, and a resume completes the run', async () => {
+      const outDir = tmp('lade-run-');
+      process.env[TEST_FAULT_ENV] = 'exit-after-epoch:1';
+      const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir }, { workerPath });
+      let lastEpoch = 0;
+      handle.onProgress((p) => {
+        if (p.phase === 'train') lastEpoch = p.epoch;
+      });
+      await expect(handle.result).rejects.toThrow(
+        `The training worker stopped unexpectedly (exit code ${TEST_FAULT_EXIT_CODE}). The last checkpoint (${checkpointPath(outDir)}) is intact`,
+      );
+      expect(lastEpoch, 'no step of epoch 2 ran').toBe(1);
+      expect(readCheckpoint(outDir)).toMatchObject({ epoch: 1, stepInEpoch: 0 });
+
+      // The variable is still set: the resumed worker restores epoch 1 instead of training it, so it goes on.
+      const resumed = startTrainingWorker({ ...base, dataDir: ds.root, outDir, resume: true }, { workerPath });
+      const record = await resumed.result;
+      expect(record.status).toBe('completed');
+      expect(record.history.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    });
+
+    it('a value it does not know fails the run with a message naming the variable', async () => {
+      process.env[TEST_FAULT_ENV] = 'exit-now';
+      const handle = startTrainingWorker({ ...base, dataDir: ds.root, outDir: tmp('lade-run-') }, { workerPath });
+      await expect(handle.result).rejects.toThrow(`${TEST_FAULT_ENV}='exit-now' is not a known fault`);
+    });
   });
 
   it('a worker that crashes on start says so', async () => {
