@@ -1,7 +1,9 @@
 // "LADE: Train with LADE": trains in a worker thread (never on the extension host), with a cancellable
 // progress notification, a status-bar item and the training panel view; cancel keeps a resumable checkpoint.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { checkpointPath } from '../../core/train/checkpoint';
 import { startTrainingWorker, type TrainingHandle } from '../../core/train/trainingWorker';
 import type { LossKind, RunRecord, TrainProgress } from '../../protocol/training';
 import { isRecord } from '../../protocol/validate';
@@ -95,7 +97,11 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
       const message = (err as Error).message;
       log.error(`[${req.name}] ${message}`);
       view.update(req.name, (r) => ({ ...r, status: 'failed', progress: undefined, error: message }));
-      void vscode.window.showErrorMessage(`LADE: training ${req.name} failed: ${message}`);
+      // A crash or kill leaves the last checkpoint intact (written atomically): offer to go on from it as after a cancel.
+      const actions = existsSync(checkpointPath(req.outDir)) ? ['Resume'] : [];
+      void vscode.window
+        .showErrorMessage(`LADE: training ${req.name} failed: ${message}`, ...actions)
+        .then((a) => (a === 'Resume' ? runOne({ ...req, resume: true }) : undefined));
       return undefined;
     } finally {
       active.delete(req.name);
