@@ -1,48 +1,11 @@
 // "LADE: Train with LADE" from the command palette of a real VS Code: the quick picks, the training panel
 // view with live progress, a finished run on disk, cancel keeping a checkpoint, and resume continuing it.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { writeFolderDataset } from './harness/dataset';
 import { useWorkbench } from './harness/session';
-import { errorMessages, firstVisible, shownMessages } from './harness/workbench';
-
-/** Clicks the quick-pick row whose label is exactly `label`. */
-async function pick(page: Page, label: string): Promise<void> {
-  await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).click();
-}
-
-/** Answers the prompts of a from-scratch run: start, loss (by its label), model (default) and epochs. */
-async function answerPrompts(page: Page, loss: string, epochs: number): Promise<void> {
-  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 30_000 });
-  await pick(page, 'From scratch');
-  await pick(page, loss);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'small CNN' }).click();
-  await typeEpochs(page, epochs);
-}
-
-async function typeEpochs(page: Page, epochs: number): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(String(epochs));
-  await input.press('Enter');
-}
-
-/** The training view's document: the webview whose body holds run cards (other panels may be open). */
-async function trainingView(vs: { page: Page; webview(index?: number): FrameLocator }, runStatus: string): Promise<FrameLocator> {
-  const run = vs.webview().locator(`section.run[data-status="${runStatus}"]`);
-  const found = await firstVisible([run, errorMessages(vs.page)], 90_000);
-  if (found !== 0) {
-    const text = await vs.webview().locator('body').innerText({ timeout: 2_000 }).catch(() => '(no webview)');
-    throw new Error(`No run reached '${runStatus}' in the training view.\nView: ${text.slice(0, 800)}\nVS Code shows: ${(await shownMessages(vs.page)).join(' | ')}`);
-  }
-  return vs.webview();
-}
-
-function runFolders(workspace: string): string[] {
-  const dir = path.join(workspace, '.lade', 'runs');
-  return existsSync(dir) ? readdirSync(dir).map((n) => path.join(dir, n)) : [];
-}
+import { answerPrompts, epochsOf, pick, runFolders, trainingView, typeEpochs } from './harness/training';
 
 describe('Train with LADE from the command palette', () => {
   const vs = useWorkbench({
@@ -114,10 +77,3 @@ describe('Train with LADE from the command palette', () => {
     expect(all, 'one history without restarts or gaps').toEqual(all.map((_, i) => i + 1));
   });
 });
-
-/** Epoch numbers in a run's run.json (written at every stop, cancelled or not). */
-function epochsOf(runDir: string): number[] {
-  const file = path.join(runDir, 'run.json');
-  if (!existsSync(file)) return [];
-  return (JSON.parse(readFileSync(file, 'utf8')) as { history: { epoch: number }[] }).history.map((e) => e.epoch);
-}

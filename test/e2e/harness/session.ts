@@ -22,6 +22,8 @@ export interface WorkbenchOptions {
   /** Creates the folder to open (called once, before the server starts); scratch is removed afterwards. */
   readonly workspace?: (scratch: string) => string;
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Extra environment for code-server and the extension host it forks (e.g. LADE_TEST_FAULT). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface WorkbenchHandle {
@@ -72,7 +74,7 @@ export function useWorkbench(options: WorkbenchOptions = {}): WorkbenchHandle {
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-workspace-'));
     workspace = options.workspace?.(scratch);
-    server = await startCodeServer({ settings: options.settings, prepareExtensions: (dir) => installBuiltExtension(dir) });
+    server = await startCodeServer({ settings: options.settings, env: options.env, prepareExtensions: (dir) => installBuiltExtension(dir) });
     browser = await launchBrowser();
     bench = await openWorkbench(browser, server.url, { folder: workspace });
   });
