@@ -1,7 +1,8 @@
 // npm run bench:whatif — time per what-if re-evaluation (one new prior) against the memory floor: one
-// plain read pass over an array of the same size, measured in the same run. Goals: 10,000 x 100 under
-// 16 ms (one frame); 50,000 x 1,000 within 3x of the floor.
-import { WhatIfEvaluator } from '../src/core/metrics';
+// plain read pass over an array of the same size, measured in the same run; for both engines of the hot
+// loop (WebAssembly SIMD, the default, and the JavaScript fallback). Goals: 10,000 x 100 under 16 ms
+// (one frame); 50,000 x 1,000 within 3x of the floor.
+import { WhatIfEvaluator, type RowScanEngine } from '../src/core/metrics';
 import { longTailedCounts, priorBias, shiftedPrior } from '../src/core/priors';
 import { Rng } from '../src/core/rng';
 
@@ -51,40 +52,44 @@ function readPassUnrolled(a: Float32Array): number {
 function bench(n: number, c: number, reps: number): void {
   const { logits, labels } = makeData(n, c);
   const trainCounts = longTailedCounts(c, 500, 100);
-  let t = performance.now();
-  const evaluator = new WhatIfEvaluator({ logits, labels, numClasses: c }, { trainCounts });
-  const setupMs = performance.now() - t;
-
   const floor: number[] = [];
   const unrolled: number[] = [];
   let sink = 0;
   for (let r = 0; r < reps; r++) {
-    t = performance.now();
+    let t = performance.now();
     sink += readPass(logits);
     floor.push(performance.now() - t);
     t = performance.now();
     sink += readPassUnrolled(logits);
     unrolled.push(performance.now() - t);
   }
-  const ratios = [2, 5, 10, 25, 50];
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const target = shiftedPrior(trainCounts, 100, r % 2 === 0 ? 'forward' : 'backward', ratios[r % ratios.length]);
-    const bias = priorBias('lade', trainCounts, target);
-    t = performance.now();
-    const m = evaluator.evaluate(bias, { targetPrior: target });
-    times.push(performance.now() - t);
-    sink += m.expectedAccuracy;
-  }
-  const evalMs = median(times);
   const floorMs = median(floor);
   const unrolledMs = median(unrolled);
-  console.log(
-    `${n.toLocaleString('en-US')} x ${c.toLocaleString('en-US')}: ` +
-      `re-evaluation ${evalMs.toFixed(2)} ms, read floor ${floorMs.toFixed(2)} ms, ratio ${(evalMs / floorMs).toFixed(2)}x ` +
-      `(unrolled read ${unrolledMs.toFixed(2)} ms, ratio ${(evalMs / unrolledMs).toFixed(2)}x; ` +
-      `median of ${reps}; one-off setup ${setupMs.toFixed(0)} ms) [checksum ${sink.toFixed(1)}]`,
-  );
+  const ratios = [2, 5, 10, 25, 50];
+  const evalMs: Partial<Record<RowScanEngine, number>> = {};
+  for (const engine of ['wasm', 'js'] as const) {
+    let t = performance.now();
+    const evaluator = new WhatIfEvaluator({ logits, labels, numClasses: c }, { trainCounts, engine });
+    const setupMs = performance.now() - t;
+    const times: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const target = shiftedPrior(trainCounts, 100, r % 2 === 0 ? 'forward' : 'backward', ratios[r % ratios.length]);
+      const bias = priorBias('lade', trainCounts, target);
+      t = performance.now();
+      const m = evaluator.evaluate(bias, { targetPrior: target });
+      times.push(performance.now() - t);
+      sink += m.expectedAccuracy;
+    }
+    const ms = median(times);
+    evalMs[engine] = ms;
+    console.log(
+      `${n.toLocaleString('en-US')} x ${c.toLocaleString('en-US')}, ${engine}: ` +
+        `re-evaluation ${ms.toFixed(2)} ms, read floor ${floorMs.toFixed(2)} ms, ratio ${(ms / floorMs).toFixed(2)}x ` +
+        `(unrolled read ${unrolledMs.toFixed(2)} ms, ratio ${(ms / unrolledMs).toFixed(2)}x; ` +
+        `median of ${reps}; one-off setup ${setupMs.toFixed(0)} ms)`,
+    );
+  }
+  console.log(`  wasm / js: ${((evalMs.wasm ?? NaN) / (evalMs.js ?? NaN)).toFixed(2)}x [checksum ${sink.toFixed(1)}]`);
 }
 
 bench(10_000, 100, 30);

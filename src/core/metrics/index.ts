@@ -1,6 +1,8 @@
 // Metrics from cached logits (typed arrays, browser-safe: no node imports, no TF.js).
 export { evaluateLogits, type EvaluateLogitsInput } from './evaluate';
-export { ECE_BINS, WhatIfEvaluator, type EvaluateOptions, type LogitSet, type WhatIfOptions } from './whatif';
+export { ECE_BINS, classSumsBuffers, copyClassSums, emptyClassSums, mergeClassSums, type ClassSums } from './classSums';
+export { type RowScanEngine } from './rowScan';
+export { WhatIfEvaluator, type EvaluateOptions, type LogitSet, type WhatIfOptions } from './whatif';
 export { firstImagesMask, shiftSweep, subsetProtocol, type ShiftSweepRow, type Subset, type SubsetSpec } from './subset';
 export { shotGroup, type ShotGroup } from './summarize';
 export {

@@ -1,39 +1,32 @@
-// Turns the accumulators of one scan (confusion counts, weighted NLL / Brier / bin sums) into EvalMetrics.
+// Turns one scan's class sums (confusion counts, per-class NLL / Brier / bin sums) into EvalMetrics under a
+// target prior: each class's sums are weighted by p_t(y) / p_eval(y) here, so the scan never sees the prior.
+import { parsePrior, PriorError } from '../priors';
+import { type ClassSums, ECE_BINS } from './classSums';
 import type { EvalMetrics, ReliabilityBin, ShotMeans, ShotThresholds } from './types';
 
-export interface Accumulated {
-  readonly numClasses: number;
-  readonly numSamples: number;
-  readonly correct: number;
-  readonly confusion: Int32Array;
-  readonly support: Int32Array;
-  /** Per-class sample weight p_t(y) / p_eval(y) (all 1 without a target prior). */
-  readonly weights: Float64Array;
-  readonly coverage: number;
-  /** Normalised target prior, or null when the evaluation set's own mix is the target. */
-  readonly targetPrior: Float64Array | null;
-  readonly totalWeight: number;
-  readonly nll: number;
-  readonly brier: number;
-  readonly bins: {
-    readonly weight: Float64Array;
-    readonly count: Int32Array;
-    readonly confidence: Float64Array;
-    readonly correct: Float64Array;
-  };
-}
-
-export function summarize(acc: Accumulated, trainCounts: Float64Array | null, thresholds: ShotThresholds): EvalMetrics {
-  const c = acc.numClasses;
-  const { confusion, support, weights } = acc;
+export function summarize(
+  sums: ClassSums,
+  targetPriorIn: ArrayLike<number> | undefined,
+  trainCounts: Float64Array | null,
+  thresholds: ShotThresholds,
+): EvalMetrics {
+  const c = sums.numClasses;
+  const count = sums.numSamples;
+  if (count < 1) throw new Error('Evaluation: no rows selected.');
+  const { weights, coverage, targetPrior } = sampleWeights(targetPriorIn, sums.support, count);
+  // Copies: the sums may be an evaluator's cache, and the caller may transfer or change what it gets.
+  const confusion = sums.confusion.slice();
+  const support = sums.support.slice();
   const recall = new Float64Array(c);
   const precision = new Float64Array(c);
   const predictedCount = new Int32Array(c);
   const columnWeight = new Float64Array(c);
   for (let y = 0; y < c; y++) {
     const w = weights[y];
+    const row = y * c;
     for (let k = 0; k < c; k++) {
-      const n = confusion[y * c + k];
+      const n = confusion[row + k];
+      if (n === 0) continue;
       predictedCount[k] += n;
       columnWeight[k] += w * n;
     }
@@ -43,13 +36,15 @@ export function summarize(acc: Accumulated, trainCounts: Float64Array | null, th
   let precisionSum = 0;
   let precisionClasses = 0;
   let expected = 0;
+  let correct = 0;
   for (let k = 0; k < c; k++) {
     const hits = confusion[k * c + k];
+    correct += hits;
     if (support[k] > 0) {
       recall[k] = hits / support[k];
       recallSum += recall[k];
       recallClasses++;
-      if (acc.targetPrior) expected += acc.targetPrior[k] * recall[k];
+      if (targetPrior) expected += targetPrior[k] * recall[k];
     }
     if (columnWeight[k] > 0) precision[k] = (weights[k] * hits) / columnWeight[k];
     if (support[k] > 0 || predictedCount[k] > 0) {
@@ -58,31 +53,57 @@ export function summarize(acc: Accumulated, trainCounts: Float64Array | null, th
     }
   }
 
+  // A class the target prior never sees (weight 0) has no say in NLL, Brier or ECE.
+  let totalWeight = 0;
+  let nll = 0;
+  let brier = 0;
+  const bins = {
+    weight: new Float64Array(ECE_BINS),
+    count: new Int32Array(ECE_BINS),
+    confidence: new Float64Array(ECE_BINS),
+    correct: new Float64Array(ECE_BINS),
+  };
+  for (let y = 0; y < c; y++) {
+    const w = weights[y];
+    if (w === 0 || support[y] === 0) continue;
+    totalWeight += w * support[y];
+    nll += w * sums.nll[y];
+    brier += w * sums.brier[y];
+    for (let b = 0; b < ECE_BINS; b++) {
+      const j = y * ECE_BINS + b;
+      const n = sums.binCount[j];
+      if (n === 0) continue;
+      bins.count[b] += n;
+      bins.weight[b] += w * n;
+      bins.confidence[b] += w * sums.binConfidence[j];
+      bins.correct[b] += w * sums.binCorrect[j];
+    }
+  }
+
   const reliability: ReliabilityBin[] = [];
-  const binCount = acc.bins.weight.length;
   let ece = 0;
-  for (let b = 0; b < binCount; b++) {
-    const w = acc.bins.weight[b];
-    const accuracy = w > 0 ? acc.bins.correct[b] / w : 0;
-    const confidence = w > 0 ? acc.bins.confidence[b] / w : 0;
-    ece += (w / acc.totalWeight) * Math.abs(accuracy - confidence);
+  for (let b = 0; b < ECE_BINS; b++) {
+    const w = bins.weight[b];
+    const accuracy = w > 0 ? bins.correct[b] / w : 0;
+    const confidence = w > 0 ? bins.confidence[b] / w : 0;
+    ece += (w / totalWeight) * Math.abs(accuracy - confidence);
     reliability.push({
-      lower: b / binCount,
-      upper: (b + 1) / binCount,
-      count: acc.bins.count[b],
-      weight: w / acc.totalWeight,
+      lower: b / ECE_BINS,
+      upper: (b + 1) / ECE_BINS,
+      count: bins.count[b],
+      weight: w / totalWeight,
       accuracy,
       confidence,
     });
   }
 
-  const top1 = acc.correct / acc.numSamples;
+  const top1 = correct / count;
   return {
-    numSamples: acc.numSamples,
+    numSamples: count,
     numClasses: c,
     top1,
-    expectedAccuracy: acc.targetPrior ? expected / acc.coverage : top1,
-    targetCoverage: acc.coverage,
+    expectedAccuracy: targetPrior ? expected / coverage : top1,
+    targetCoverage: coverage,
     perClassRecall: recall,
     perClassPrecision: precision,
     support,
@@ -90,8 +111,8 @@ export function summarize(acc: Accumulated, trainCounts: Float64Array | null, th
     macroRecall: recallSum / recallClasses,
     macroPrecision: precisionClasses > 0 ? precisionSum / precisionClasses : 0,
     shots: trainCounts ? shotMeans(recall, support, trainCounts, thresholds) : null,
-    nll: acc.nll / acc.totalWeight,
-    brier: acc.brier / acc.totalWeight,
+    nll: nll / totalWeight,
+    brier: brier / totalWeight,
     ece,
     reliability,
     confusion,
@@ -118,4 +139,29 @@ function shotMeans(recall: Float64Array, support: Int32Array, trainCounts: Float
   }
   const mean = (g: ShotGroup): number | null => (n[g] > 0 ? sum[g] / n[g] : null);
   return { many: mean('many'), medium: mean('medium'), few: mean('few') };
+}
+
+/**
+ * Per-class sample weight p_t(y) / p_eval(y) (1 everywhere without a target prior), the target mass on
+ * classes present in the evaluation set, and the normalised target prior.
+ */
+function sampleWeights(
+  targetPrior: ArrayLike<number> | undefined,
+  support: Int32Array,
+  count: number,
+): { weights: Float64Array; coverage: number; targetPrior: Float64Array | null } {
+  const c = support.length;
+  if (targetPrior === undefined) return { weights: new Float64Array(c).fill(1), coverage: 1, targetPrior: null };
+  const pt = parsePrior(targetPrior, c, 'target prior');
+  const weights = new Float64Array(c);
+  let coverage = 0;
+  for (let k = 0; k < c; k++) {
+    if (support[k] === 0) continue;
+    weights[k] = (pt[k] * count) / support[k];
+    coverage += pt[k];
+  }
+  if (coverage === 0) {
+    throw new PriorError('target prior: it puts no weight on any class present in the evaluation set, so nothing can be measured under it.');
+  }
+  return { weights, coverage, targetPrior: pt };
 }

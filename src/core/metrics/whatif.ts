@@ -7,8 +7,10 @@
 // confidence, log S_i the NLL, sum (E B)^2 / S^2 the Brier score. No exp in the hot loop.
 // Where the products underflow (bias gaps beyond ~57 nats, or a zero target probability on the
 // row's top class) the row is recomputed exactly from the logits.
-import { type BiasKind, type BiasOptions, parsePrior, priorBias, PriorError } from '../priors';
-import { summarize, type Accumulated } from './summarize';
+import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
+import { type ClassSums, ECE_BINS, emptyClassSums } from './classSums';
+import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
+import { summarize } from './summarize';
 import { DEFAULT_SHOT_THRESHOLDS, type EvalMetrics, type ShotThresholds } from './types';
 
 export interface LogitSet {
@@ -23,6 +25,8 @@ export interface WhatIfOptions {
   /** Training counts per class: enables the many/medium/few means. */
   readonly trainCounts?: ArrayLike<number>;
   readonly thresholds?: ShotThresholds;
+  /** Engine of the hot loop: WebAssembly SIMD where available ('auto', the default), or forced. */
+  readonly engine?: RowScanEngine | 'auto';
 }
 
 export interface EvaluateOptions {
@@ -32,9 +36,10 @@ export interface EvaluateOptions {
   readonly rows?: Int32Array;
 }
 
-export const ECE_BINS = 15;
 /** Below this winning product the float32 cache may have lost the row: recompute it exactly. */
 const EXACT_ROW_BELOW = 1e-25;
+/** Full-set scans kept, newest first: one per method a worker asks about, plus the uniform prior's. */
+const CACHED_SCANS = 4;
 
 /** Per-row results of the scan, written by the fast and the exact path alike. */
 interface RowResult {
@@ -53,12 +58,13 @@ export class WhatIfEvaluator {
   readonly numClasses: number;
   private readonly logits: Float32Array;
   private readonly labels: Int32Array;
-  /** exp(z_ic - max_c z_ic) */
-  private readonly expLogits: Float32Array;
+  /** Holds E = exp(z_ic - max_c z_ic) and runs the hot loop over it. */
+  private readonly scanner: RowScanner;
   /** z_{i,y_i} - max_c z_ic (<= 0), exact, for the NLL. */
   private readonly labelGap: Float64Array;
   private readonly trainCounts: Float64Array | null;
   private readonly thresholds: ShotThresholds;
+  private readonly cache: { bias: Float64Array; sums: ClassSums }[] = [];
 
   constructor(set: LogitSet, options: WhatIfOptions = {}) {
     const { logits, labels, numClasses: c } = set;
@@ -72,7 +78,8 @@ export class WhatIfEvaluator {
     this.numClasses = c;
     this.logits = logits;
     this.labels = labels;
-    this.expLogits = new Float32Array(n * c);
+    this.scanner = createRowScanner(n, c, options.engine);
+    const e = this.scanner.expLogits;
     this.labelGap = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const y = labels[i];
@@ -84,7 +91,7 @@ export class WhatIfEvaluator {
         if (!Number.isFinite(z)) throw new Error(`Logits: row ${i}, class ${k} is ${z}; every logit must be finite.`);
         if (z > max) max = z;
       }
-      for (let k = 0; k < c; k++) this.expLogits[row + k] = Math.exp(logits[row + k] - max);
+      for (let k = 0; k < c; k++) e[row + k] = Math.exp(logits[row + k] - max);
       this.labelGap[i] = logits[row + y] - max;
     }
     if (options.trainCounts !== undefined) {
@@ -99,9 +106,16 @@ export class WhatIfEvaluator {
     }
   }
 
+  /** Which engine runs the hot loop: 'wasm' (SIMD) or the JavaScript fallback. */
+  get engine(): RowScanEngine {
+    return this.scanner.engine;
+  }
+
   /** Metrics with `bias` added to every row of logits (a zero bias when omitted). */
   evaluate(bias?: ArrayLike<number>, options: EvaluateOptions = {}): EvalMetrics {
-    return this.scan(bias, options, null);
+    // A bad prior is refused before the scan, not after it.
+    if (options.targetPrior !== undefined) parsePrior(options.targetPrior, this.numClasses, 'target prior');
+    return summarize(this.classSums(bias, options.rows), options.targetPrior, this.trainCounts, this.thresholds);
   }
 
   /** Metrics of a model trained with `kind`, compensated to `targetPrior` (also the prior the metrics use). */
@@ -114,54 +128,59 @@ export class WhatIfEvaluator {
     return this.evaluate(priorBias(kind, sourcePrior, targetPrior, options), { targetPrior, rows: options.rows });
   }
 
+  /** Metrics from class sums (this evaluator's or merged ones) under a target prior, with this evaluator's shot settings. */
+  summarize(sums: ClassSums, targetPrior?: ArrayLike<number>): EvalMetrics {
+    return summarize(sums, targetPrior, this.trainCounts, this.thresholds);
+  }
+
+  /**
+   * The prior-free sums of one scan with `bias` over all rows (or `rows`). A full-set scan is kept for
+   * the next call with the same bias, so it is returned as is: read it, copy it, never change or transfer it.
+   */
+  classSums(biasIn?: ArrayLike<number>, rows?: Int32Array): ClassSums {
+    const bias = checkBias(biasIn, this.numClasses);
+    if (rows) return this.scan(bias, rows, null);
+    const at = this.cache.findIndex((entry) => sameValues(entry.bias, bias));
+    const hit = at >= 0 ? this.cache.splice(at, 1)[0] : undefined;
+    const entry = hit ?? { bias, sums: this.scan(bias, undefined, null) };
+    this.cache.unshift(entry);
+    this.cache.length = Math.min(this.cache.length, CACHED_SCANS);
+    return entry.sums;
+  }
+
   /** Predicted class of every row (or of `rows`) with `bias` added. */
   predict(bias?: ArrayLike<number>, rows?: Int32Array): Int32Array {
     const out = new Int32Array(rows ? rows.length : this.numSamples);
-    this.scan(bias, { rows }, out);
+    this.scan(checkBias(bias, this.numClasses), rows, out);
     return out;
   }
 
-  private scan(biasIn: ArrayLike<number> | undefined, options: EvaluateOptions, predictions: Int32Array | null): EvalMetrics {
+  private scan(bias: Float64Array, rows: Int32Array | undefined, predictions: Int32Array | null): ClassSums {
     const c = this.numClasses;
-    const bias = checkBias(biasIn, c);
     let maxBias = -Infinity;
     for (let k = 0; k < c; k++) if (bias[k] > maxBias) maxBias = bias[k];
-    const scale = new Float64Array(c); // B_c
+    const { scale, out: rowSums, expLogits: e } = this.scanner; // scale: B_c
     const logScale = new Float64Array(c); // b_c - max b
     for (let k = 0; k < c; k++) {
       logScale[k] = bias[k] - maxBias;
       scale[k] = Math.exp(logScale[k]);
     }
 
-    const rows = options.rows;
     const count = rows ? rows.length : this.numSamples;
     if (count < 1) throw new Error('Evaluation: no rows selected.');
-    const support = new Int32Array(c);
-    for (let r = 0; r < count; r++) {
-      const i = rows ? rows[r] : r;
-      if (!(i >= 0 && i < this.numSamples)) throw new Error(`Evaluation: row index ${i} is outside 0..${this.numSamples - 1}.`);
-      support[this.labels[i]]++;
+    if (rows) {
+      for (const i of rows) {
+        if (!(i >= 0 && i < this.numSamples)) throw new Error(`Evaluation: row index ${i} is outside 0..${this.numSamples - 1}.`);
+      }
     }
-    const { weights, coverage, targetPrior } = sampleWeights(options.targetPrior, support, count);
-
-    const confusion = new Int32Array(c * c);
-    const binWeight = new Float64Array(ECE_BINS);
-    const binCount = new Int32Array(ECE_BINS);
-    const binConfidence = new Float64Array(ECE_BINS);
-    const binCorrect = new Float64Array(ECE_BINS);
-    let totalWeight = 0;
-    let nll = 0;
-    let brier = 0;
-    let correct = 0;
-
-    const e = this.expLogits;
-    const rowSums = new Float64Array(4);
+    const sums = emptyClassSums(c, count);
+    const { support, confusion, nll, brier, binCount, binConfidence, binCorrect } = sums;
     const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
     for (let r = 0; r < count; r++) {
       const i = rows ? rows[r] : r;
       const y = this.labels[i];
       const row = i * c;
-      scanRow(e, row, c, scale, rowSums);
+      this.scanner.scan(row);
       const sum = rowSums[0];
       const best = rowSums[2];
       if (best < EXACT_ROW_BELOW) {
@@ -174,36 +193,16 @@ export class WhatIfEvaluator {
         res.probLabel = (e[row + y] * scale[y]) / sum;
       }
       if (predictions) predictions[r] = res.arg;
+      support[y]++;
       confusion[y * c + res.arg]++;
-      const hit = res.arg === y ? 1 : 0;
-      correct += hit;
-      const w = weights[y];
-      if (w === 0) continue; // a class the target prior never sees: no say in NLL, Brier or ECE
-      totalWeight += w;
-      nll -= w * res.logProbLabel;
-      brier += w * (res.sumSquares - 2 * res.probLabel + 1);
-      const bin = Math.min(ECE_BINS - 1, Math.max(0, Math.ceil(res.confidence * ECE_BINS) - 1));
+      nll[y] -= res.logProbLabel;
+      brier[y] += res.sumSquares - 2 * res.probLabel + 1;
+      const bin = y * ECE_BINS + Math.min(ECE_BINS - 1, Math.max(0, Math.ceil(res.confidence * ECE_BINS) - 1));
       binCount[bin]++;
-      binWeight[bin] += w;
-      binConfidence[bin] += w * res.confidence;
-      binCorrect[bin] += w * hit;
+      binConfidence[bin] += res.confidence;
+      if (res.arg === y) binCorrect[bin]++;
     }
-
-    const acc: Accumulated = {
-      numClasses: c,
-      numSamples: count,
-      correct,
-      confusion,
-      support,
-      weights,
-      coverage,
-      targetPrior,
-      totalWeight,
-      nll,
-      brier,
-      bins: { weight: binWeight, count: binCount, confidence: binConfidence, correct: binCorrect },
-    };
-    return summarize(acc, this.trainCounts, this.thresholds);
+    return sums;
   }
 
   /** Row i straight from the logits in float64: t_c = z_ic + b_c, p = softmax(t). */
@@ -236,65 +235,10 @@ export class WhatIfEvaluator {
   }
 }
 
-/**
- * The hot loop: v_k = E_k B_k over one row; writes [sum v, sum v^2, max v, first argmax] to `out`.
- * Unrolled by four with separate accumulators, so the adds do not wait on each other.
- */
-function scanRow(e: Float32Array, row: number, c: number, scale: Float64Array, out: Float64Array): void {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let q0 = 0;
-  let q1 = 0;
-  let q2 = 0;
-  let q3 = 0;
-  let best = -1;
-  let arg = 0;
-  let k = 0;
-  for (; k + 3 < c; k += 4) {
-    const v0 = e[row + k] * scale[k];
-    const v1 = e[row + k + 1] * scale[k + 1];
-    const v2 = e[row + k + 2] * scale[k + 2];
-    const v3 = e[row + k + 3] * scale[k + 3];
-    s0 += v0;
-    s1 += v1;
-    s2 += v2;
-    s3 += v3;
-    q0 += v0 * v0;
-    q1 += v1 * v1;
-    q2 += v2 * v2;
-    q3 += v3 * v3;
-    if (v0 > best) {
-      best = v0;
-      arg = k;
-    }
-    if (v1 > best) {
-      best = v1;
-      arg = k + 1;
-    }
-    if (v2 > best) {
-      best = v2;
-      arg = k + 2;
-    }
-    if (v3 > best) {
-      best = v3;
-      arg = k + 3;
-    }
-  }
-  for (; k < c; k++) {
-    const v = e[row + k] * scale[k];
-    s0 += v;
-    q0 += v * v;
-    if (v > best) {
-      best = v;
-      arg = k;
-    }
-  }
-  out[0] = s0 + s1 + s2 + s3;
-  out[1] = q0 + q1 + q2 + q3;
-  out[2] = best;
-  out[3] = arg;
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** A bias of C numbers, each finite or -Infinity ("never predict"), at least one finite. */
@@ -311,29 +255,4 @@ function checkBias(bias: ArrayLike<number> | undefined, c: number): Float64Array
   }
   if (!anyFinite) throw new Error('Bias: every class is -Infinity, so no class can be predicted.');
   return out;
-}
-
-/**
- * Per-class sample weight p_t(y) / p_eval(y) (1 everywhere without a target prior), the target mass on
- * classes present in the evaluation set, and the normalised target prior.
- */
-function sampleWeights(
-  targetPrior: ArrayLike<number> | undefined,
-  support: Int32Array,
-  count: number,
-): { weights: Float64Array; coverage: number; targetPrior: Float64Array | null } {
-  const c = support.length;
-  if (targetPrior === undefined) return { weights: new Float64Array(c).fill(1), coverage: 1, targetPrior: null };
-  const pt = parsePrior(targetPrior, c, 'target prior');
-  const weights = new Float64Array(c);
-  let coverage = 0;
-  for (let k = 0; k < c; k++) {
-    if (support[k] === 0) continue;
-    weights[k] = (pt[k] * count) / support[k];
-    coverage += pt[k];
-  }
-  if (coverage === 0) {
-    throw new PriorError('target prior: it puts no weight on any class present in the evaluation set, so nothing can be measured under it.');
-  }
-  return { weights, coverage, targetPrior: pt };
 }
