@@ -47,6 +47,33 @@ describe('emPrior', () => {
     expect(em.converged).toBe(false);
   });
 
+  it('SQUAREM reaches the fixed point of plain EM where plain EM runs out of its 100 steps', () => {
+    // A rare class and an absent one: the slow case (EM's rate of convergence near 1).
+    const target = normalise(Float64Array.of(0.01, 0.3, 0.2, 0.49, 0));
+    const deployProbs = probsOf(sample(model, exactCounts(target, 4000), 14).logits);
+    const fixedPoint = emPrior(deployProbs, C, sourcePrior, { acceleration: 'none', maxIterations: 1e6, tolerance: 1e-14 }).prior;
+    const plain = emPrior(deployProbs, C, sourcePrior, { acceleration: 'none' });
+    const squarem = emPrior(deployProbs, C, sourcePrior);
+    expect(plain.converged).toBe(false);
+    expect(squarem.converged).toBe(true);
+    expect(squarem.iterations).toBeLessThan(50);
+    expect(l1Distance(squarem.prior, fixedPoint)).toBeLessThan(1e-4);
+    expect(l1Distance(squarem.prior, fixedPoint)).toBeLessThan(l1Distance(plain.prior, fixedPoint) / 3);
+    expect(squarem.prior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(Math.min(...squarem.prior)).toBeGreaterThan(0);
+  });
+
+  it('SQUAREM keeps the smoothed (MAP) fixed point and needs fewer steps', () => {
+    const target = Float64Array.from(model.sourcePrior).reverse();
+    const deployProbs = probsOf(sample(model, exactCounts(target, 4000), 18).logits);
+    const options = { smoothing: 1, tolerance: 1e-12, maxIterations: 10_000 };
+    const plain = emPrior(deployProbs, C, sourcePrior, { ...options, acceleration: 'none' });
+    const squarem = emPrior(deployProbs, C, sourcePrior, options);
+    expect(plain.converged && squarem.converged).toBe(true);
+    expect(squarem.iterations).toBeLessThan(0.75 * plain.iterations);
+    expect(l1Distance(squarem.prior, plain.prior)).toBeLessThan(1e-9);
+  });
+
   it('takes labelled deployment rows at their label (semi-supervised)', () => {
     const deploy = sample(model, Int32Array.of(10, 20, 30, 40, 0), 16);
     const em = emPrior(probsOf(deploy.logits), C, sourcePrior, { labels: deploy.labels });
