@@ -91,7 +91,7 @@ export function emPrior(probs: Float64Array, C: number, sourcePrior: Float64Arra
     return { next, logLik, change };
   };
 
-  let prior = Float64Array.from(options.init ?? sourcePrior);
+  let prior: Float64Array = Float64Array.from(options.init ?? sourcePrior);
   const squarem = (options.acceleration ?? 'squarem') === 'squarem';
   for (;;) {
     const first = step(prior);
