@@ -1,5 +1,6 @@
 // The Analyze Label Distribution webview panel: one per dataset folder, state pushed after the ready handshake.
 import * as vscode from 'vscode';
+import type { AnalyzeResult } from '../../core/dataset/types';
 import { type AnalyzeHostMessage, type AnalyzeState, parseAnalyzeWebviewMessage, type AnalyzeWebviewMessage } from '../../protocol/analyze';
 import { outputChannel } from '../log';
 import { webviewHtml, webviewOptions } from '../webview/html';
@@ -24,6 +25,11 @@ export class AnalyzePanel {
     const created = new AnalyzePanel(panel, extensionUri, root, onMessage);
     AnalyzePanel.panels.set(root, created);
     return created;
+  }
+
+  /** Results of the open panels whose scan finished, most recently opened first (so others need not rescan). */
+  static scanned(): AnalyzeResult[] {
+    return [...AnalyzePanel.panels.values()].reverse().flatMap((p) => (p.state.status === 'ready' ? [p.state.result] : []));
   }
 
   private constructor(

@@ -15,6 +15,8 @@ import {
   type PriorNotice,
   type TargetPrior,
 } from '../../protocol/priorEditor';
+import type { AnalyzeResult } from '../../core/dataset/types';
+import { AnalyzePanel } from '../analyze/panel';
 import { scanInWorker } from '../analyze/scanInWorker';
 import { outputChannel } from '../log';
 import type { LadeSession } from '../metrics/session';
@@ -32,6 +34,8 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private notice: PriorNotice | undefined;
+  /** Folders this view scanned in this session, by root: offered again without a rescan. */
+  private readonly scans = new Map<string, AnalyzeResult>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -172,7 +176,7 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
         return;
       }
       case 'useDataset': {
-        const result = await this.scanFolder('Use this dataset’s classes');
+        const result = await this.pickDataset();
         if (!result) return;
         this.session.setContext({
           source: { kind: 'dataset', root: result.root },
@@ -193,14 +197,38 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
     this.apply({ label, shares: Array.from(prior) }, notice);
   }
 
-  private async scanFolder(openLabel: string) {
+  /** A dataset already analysed this session (open Label Distribution panels first), or else a folder to scan. */
+  private async pickDataset(): Promise<AnalyzeResult | undefined> {
+    const known = new Map<string, { result: AnalyzeResult; where: string }>();
+    for (const result of AnalyzePanel.scanned()) known.set(result.root, { result, where: 'Label Distribution panel' });
+    for (const result of this.scans.values()) if (!known.has(result.root)) known.set(result.root, { result, where: 'scanned earlier' });
+    if (known.size === 0) return this.scanFolder('Use this dataset’s classes');
+    const picked = await vscode.window.showQuickPick(
+      [
+        ...[...known.values()].map(({ result, where }) => ({
+          label: path.basename(result.root),
+          description: `${result.classes.length} classes · ${result.total} images · ${where}`,
+          detail: result.root,
+          result,
+        })),
+        { label: 'Another folder…', description: 'scan a labelled folder', result: undefined },
+      ],
+      { title: 'LADE: dataset whose classes the prior editor works on' },
+    );
+    if (!picked) return undefined;
+    return picked.result ?? this.scanFolder('Use this dataset’s classes');
+  }
+
+  private async scanFolder(openLabel: string): Promise<AnalyzeResult | undefined> {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel });
     const root = picked?.[0]?.fsPath;
     if (!root) return undefined;
     const settings = scanSettings(vscode.Uri.file(root));
     const distDir = vscode.Uri.joinPath(this.extensionUri, 'dist').fsPath;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LADE: scanning ${path.basename(root)}`, cancellable: true }, (_p, token) =>
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LADE: scanning ${path.basename(root)}`, cancellable: true }, (_p, token) =>
       scanInWorker(distDir, { root, validate: false, ...settings }, () => undefined, token),
     );
+    this.scans.set(result.root, result);
+    return result;
   }
 }
