@@ -1,6 +1,6 @@
 // The metrics panel: Softmax, PC Softmax and LADE side by side under the current target prior. Logits are
-// fetched as binary and handed to one what-if worker per method (a CE run has two: Softmax and PC Softmax);
-// every prior change asks each worker for one pass. A worker busy with a stale prior gets only the newest next.
+// fetched as binary and split by rows across the what-if workers (one per core, see whatifPool.ts); every
+// prior change is one pass over the rows shared between them. While they work only the newest prior waits.
 import '../shared/base.css';
 import './styles.css';
 import { shotGroup, type ShotGroup } from '../../src/core/metrics';
@@ -9,7 +9,8 @@ import type { TargetPrior } from '../../src/protocol/priorEditor';
 import { formatNumber, h } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
 import { drawConfusion, drawRecallBars, drawReliability, readTheme, sweepChart, type Theme } from './charts';
-import type { FromWorker, MethodResult, MethodSpec, Scalars, SweepPoint, ToWorker } from './workerProtocol';
+import { WhatIfPool, workerCount } from './whatifPool';
+import type { MethodResult, MethodSpec, Scalars } from './workerProtocol';
 
 interface ViewState {
   focus: string | null;
@@ -30,7 +31,7 @@ const workerUrl = new URL('whatif.worker.js', (document.currentScript as HTMLScr
 
 let state: MetricsState | undefined;
 let target: TargetPrior | undefined;
-let workers: MethodWorker[] = [];
+let pool: WhatIfPool | null = null;
 let columns: Column[] = [];
 let loadError: string | null = null;
 let loadKey = '';
@@ -51,74 +52,6 @@ function methodsOf(run: MetricsRun): MethodSpec[] {
   }
 }
 
-/** A worker holding a run's logits for one method; at most one request in flight, and only the newest waiting one is kept. */
-class MethodWorker {
-  private busy = false;
-  private waiting: { id: number; target: readonly number[] } | null = null;
-  uniform = new Map<string, Scalars | undefined>();
-  sweep = new Map<string, { points?: readonly SweepPoint[]; error?: string }>();
-  latest: { id: number; results: readonly MethodResult[] } | null = null;
-  loaded = false;
-
-  constructor(
-    private readonly worker: Worker,
-    readonly run: MetricsRun,
-    private readonly onUpdate: () => void,
-  ) {
-    worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
-    worker.onerror = (e) => this.fail(e.message || 'the what-if worker failed');
-  }
-
-  load(m: Extract<ToWorker, { type: 'load' }>): void {
-    this.busy = true;
-    this.worker.postMessage(m, [m.logits, m.labels]);
-  }
-
-  request(id: number, target: readonly number[]): void {
-    if (this.busy) this.waiting = { id, target };
-    else this.send(id, target);
-  }
-
-  terminate(): void {
-    this.worker.terminate();
-  }
-
-  private send(id: number, target: readonly number[]): void {
-    this.busy = true;
-    const m: ToWorker = { type: 'evaluate', id, target };
-    this.worker.postMessage(m);
-  }
-
-  private next(): void {
-    this.busy = false;
-    const w = this.waiting;
-    this.waiting = null;
-    if (w) this.send(w.id, w.target);
-  }
-
-  private fail(message: string): void {
-    loadError = `${this.run.name}: ${message}`;
-    this.onUpdate();
-  }
-
-  private receive(m: FromWorker): void {
-    if (m.type === 'error') {
-      this.next();
-      this.fail(m.message);
-      return;
-    }
-    if (m.type === 'loaded') {
-      this.loaded = true;
-      for (const u of m.uniform) this.uniform.set(u.method, u.scalars);
-      for (const s of m.sweep) this.sweep.set(s.method, s);
-    } else {
-      this.latest = { id: m.id, results: m.results };
-    }
-    this.next();
-    this.onUpdate();
-  }
-}
-
 async function fetchBinary(url: string, what: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status}`);
@@ -135,53 +68,52 @@ async function startWorker(): Promise<Worker> {
   return new Worker(URL.createObjectURL(blob));
 }
 
+function stopWorkers(): void {
+  pool?.terminate();
+  pool = null;
+}
+
 async function loadRuns(s: Ready): Promise<void> {
   const key = JSON.stringify(s.runs.map((r) => [r.name, r.split, r.logitsUrl]));
   if (key === loadKey) return;
   loadKey = key;
-  for (const w of workers) w.terminate();
-  workers = [];
+  stopWorkers();
   loadError = null;
   columns = s.runs.flatMap((r) => methodsOf(r).map((m) => ({ ...m, run: r.name })));
   const duplicates = new Set(columns.filter((c, i) => columns.findIndex((d) => d.label === c.label) !== i).map((c) => c.label));
   columns = columns.map((c) => (duplicates.has(c.label) ? { ...c, label: `${c.label} (${c.run})` } : c));
   if (!view.focus || !columns.some((c) => c.id === view.focus)) view.focus = columns.find((c) => c.kind === 'lade')?.id ?? columns.at(-1)?.id ?? null;
   render();
+  const first = s.runs[0];
+  const numSamples = first?.numSamples ?? 0;
+  const threads: Worker[] = [];
   try {
-    const loaded = await Promise.all(
-      s.runs.map(async (run) => {
-        const methods = methodsOf(run);
-        const [logits, labels, ...threads] = await Promise.all([fetchBinary(run.logitsUrl, `${run.name} logits`), fetchBinary(run.labelsUrl, `${run.name} labels`), ...methods.map(() => startWorker())]);
-        const expected = run.numSamples * run.classes.length * 4;
-        if (logits.byteLength !== expected) throw new Error(`${run.name}: logits-${run.split}.bin has ${logits.byteLength} bytes, expected ${run.numSamples} x ${run.classes.length} x 4 = ${expected}.`);
-        return { run, logits, labels, methods, threads };
-      }),
-    );
+    const [runs] = await Promise.all([
+      Promise.all(
+        s.runs.map(async (run) => {
+          const [logits, labels] = await Promise.all([fetchBinary(run.logitsUrl, `${run.name} logits`), fetchBinary(run.labelsUrl, `${run.name} labels`)]);
+          const expected = run.numSamples * run.classes.length * 4;
+          if (logits.byteLength !== expected) throw new Error(`${run.name}: logits-${run.split}.bin has ${logits.byteLength} bytes, expected ${run.numSamples} x ${run.classes.length} x 4 = ${expected}.`);
+          if (run.numSamples !== numSamples || labels.byteLength !== numSamples * 4) {
+            throw new Error(`${run.name}: ${labels.byteLength / 4} labels for ${run.numSamples} rows; every compared run needs the same ${numSamples} evaluation rows.`);
+          }
+          return { name: run.name, methods: methodsOf(run), logits, labels, trainCounts: run.trainCounts };
+        }),
+      ),
+      ...Array.from({ length: workerCount(numSamples) }, async () => threads.push(await startWorker())),
+    ]);
     if (key !== loadKey) {
-      for (const l of loaded) for (const t of l.threads) t.terminate();
+      for (const t of threads) t.terminate();
       return; // another selection arrived meanwhile
     }
-    // One worker per method, so a CE run's Softmax and PC Softmax passes run in parallel: the price is one
-    // more copy of that run's logits (the last worker gets the fetched buffer itself, transferred).
-    workers = loaded.flatMap(({ run, logits, labels, methods, threads }) =>
-      methods.map((method, i) => {
-        const last = i === methods.length - 1;
-        const w = new MethodWorker(threads[i] as Worker, run, render);
-        w.load({
-          type: 'load',
-          logits: last ? logits : logits.slice(0),
-          labels: last ? labels : labels.slice(0),
-          numClasses: run.classes.length,
-          trainCounts: run.trainCounts,
-          methods: [method],
-          thresholds: s.shots,
-          perClassTestCount: s.perClassTestCount,
-        });
-        return w;
-      }),
-    );
+    const setup = { numClasses: first?.classes.length ?? 0, numSamples, thresholds: s.shots, perClassTestCount: s.perClassTestCount };
+    pool = new WhatIfPool(threads, runs, setup, render, (message) => {
+      loadError = message;
+      render();
+    });
     requestAll();
   } catch (err) {
+    for (const t of threads) t.terminate();
     if (key !== loadKey) return;
     loadError = (err as Error).message;
     render();
@@ -189,13 +121,12 @@ async function loadRuns(s: Ready): Promise<void> {
 }
 
 function requestAll(): void {
-  if (!target || workers.length === 0) return;
-  const id = ++requestId;
-  for (const w of workers) w.request(id, target.shares);
+  if (!target || !pool) return;
+  pool.request(++requestId, target.shares);
 }
 
 function resultOf(col: Column): MethodResult | undefined {
-  return workers.find((w) => w.latest?.results.some((r) => r.method === col.id))?.latest?.results.find((r) => r.method === col.id);
+  return pool?.latest?.results.get(col.id);
 }
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)}`);
@@ -233,11 +164,16 @@ function resultsTable(): { section: HTMLElement; update: () => void } {
     { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results' },
     h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...columns.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)))), h('tbody', {}, ...rows)),
     errors,
-    h('p', { class: 'status' }, 'Differences are to the same method under the uniform prior.'),
+    h(
+      'p',
+      { class: 'status', 'data-testid': 'engine', 'data-engine': pool?.engine ?? '' },
+      'Differences are to the same method under the uniform prior.',
+      pool?.loaded ? ` Computed by ${pool.engine === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript (WebAssembly refused here)'} in ${pool.workers} workers.` : '',
+    ),
   );
   let shownErrors = '';
   const update = () => {
-    const uniformOf = (c: Column) => workers.find((w) => w.uniform.has(c.id))?.uniform.get(c.id);
+    const uniformOf = (c: Column) => pool?.uniform.get(c.id);
     const results = columns.map(resultOf);
     METRICS.forEach((m, i) =>
       columns.forEach((c, j) => {
@@ -369,13 +305,13 @@ function confusionSection(s: Ready, groups: ShotGroup[]): { section: HTMLElement
 
 /** The shifted-test-set sweep, built once per layout; `update` patches what follows the prior (marker, current column). */
 function sweepSection(theme: Theme): { section: HTMLElement; update: () => void } {
-  const series = columns.map((c) => ({ column: c, sweep: workers.find((w) => w.sweep.has(c.id))?.sweep.get(c.id) }));
+  const series = columns.map((c) => ({ column: c, sweep: pool?.sweep.get(c.id) }));
   const first = series.find((x) => x.sweep?.points)?.sweep?.points ?? [];
   const section = h('section', { 'aria-label': 'Shifted test sets', 'data-testid': 'sweep' }, h('h2', {}, 'Shifted test sets (top-1 %, paper Table 2 layout)'));
   const mark = () => markShown(section);
   if (first.length === 0) {
     const err = series.find((x) => x.sweep?.error)?.sweep?.error;
-    section.append(h('p', { class: 'status' }, err ?? (workers.every((w) => w.loaded) ? 'No sweep.' : 'Computing…')));
+    section.append(h('p', { class: 'status' }, err ?? (pool?.loaded ? 'No sweep.' : 'Computing…')));
     return { section, update: mark };
   }
   const heads = first.map((p) => h('th', { class: 'num', scope: 'col' }, p.name));
@@ -482,7 +418,7 @@ let stateVersion = 0;
 
 /** What decides the page's structure; anything else (the numbers) is updated in place. */
 function layoutKey(): string {
-  return [stateVersion, loadError, workers.map((w) => w.loaded).join(), view.focus, view.fullMatrix].join('|');
+  return [stateVersion, loadError, pool?.loaded ?? 'none', view.focus, view.fullMatrix].join('|');
 }
 
 function buildReady(s: Ready): Layout {
@@ -491,7 +427,7 @@ function buildReady(s: Ready): Layout {
   const recall = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group' });
   const reliability = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence' });
   const label = h('strong', { 'data-testid': 'target-label' }, target?.label ?? 'none');
-  const loading = !loadError && workers.some((w) => !w.loaded) ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
+  const loading = !loadError && pool && !pool.loaded ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
   const theme = readTheme();
   const sweep = sweepSection(theme);
   const results = resultsTable();
@@ -535,7 +471,7 @@ function updateReady(l: Layout): void {
 
 /** The request id once every worker has answered the newest request, else undefined. */
 function completeId(): string | undefined {
-  return workers.length > 0 && workers.every((w) => w.latest?.id === requestId) ? String(requestId) : undefined;
+  return pool?.latest?.id === requestId ? String(requestId) : undefined;
 }
 
 // The charts and the confusion cost more than the numbers (a C x C scan, canvas and SVG work): drawn once per
@@ -596,8 +532,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     stateVersion++;
     if (m.state.status === 'ready') void loadRuns(m.state);
     else {
-      for (const w of workers) w.terminate();
-      workers = [];
+      stopWorkers();
       loadKey = '';
     }
     render();

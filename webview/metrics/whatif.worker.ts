@@ -1,55 +1,71 @@
-// Web worker: holds a run's cached logits in the core's what-if evaluator and answers "metrics under this
-// prior" for each of the run's methods, one pass per method. Runs off the UI thread so sliders stay smooth.
-import { shiftSweep, WhatIfEvaluator, type EvalMetrics } from '../../src/core/metrics';
+// Web worker: holds a share of the rows of every selected run in the core's what-if evaluator and answers
+// "class sums under this prior" for every method. The page runs one worker per core, each with its own
+// rows, so one prior change is one pass over the logits split across the cores. A method whose bias does
+// not move with the prior (plain Softmax) is answered from the evaluator's kept scan, and said to be
+// unchanged rather than sent again.
+import { classSumsBuffers, copyClassSums, WhatIfEvaluator, type ClassSums } from '../../src/core/metrics';
 import { priorBias, uniformPrior } from '../../src/core/priors';
-import type { FromWorker, MethodResult, MethodSpec, Scalars, ToWorker } from './workerProtocol';
+import type { FromWorker, MethodPart, MethodSpec, RunSlice, SweepPart, ToWorker } from './workerProtocol';
 
-let evaluator: WhatIfEvaluator | null = null;
-let methods: readonly MethodSpec[] = [];
-let trainCounts: readonly number[] = [];
+interface Run {
+  readonly evaluator: WhatIfEvaluator;
+  readonly slice: RunSlice;
+}
+
+let runs: Run[] = [];
+/** The sums each method last sent, so an unchanged answer is not sent twice. */
+const lastSent = new Map<string, ClassSums>();
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
-function scalars(m: EvalMetrics): Scalars {
-  return { expectedAccuracy: m.expectedAccuracy, top1: m.top1, shots: m.shots, macroRecall: m.macroRecall, macroPrecision: m.macroPrecision, nll: m.nll, ece: m.ece };
+function part(run: Run, method: MethodSpec, target: ArrayLike<number>, transfer: Transferable[]): MethodPart {
+  try {
+    const sums = run.evaluator.classSums(priorBias(method.kind, run.slice.trainCounts, target));
+    if (lastSent.get(method.id) === sums) return { method: method.id, unchanged: true };
+    lastSent.set(method.id, sums);
+    // A copy goes out: the evaluator keeps the original for the next prior with the same bias.
+    const copy = copyClassSums(sums);
+    transfer.push(...classSumsBuffers(copy));
+    return { method: method.id, sums: copy };
+  } catch (err) {
+    lastSent.delete(method.id);
+    return { method: method.id, error: (err as Error).message };
+  }
 }
 
-function evaluate(method: MethodSpec, target: ArrayLike<number>): EvalMetrics {
-  if (!evaluator) throw new Error('No logits loaded.');
-  return evaluator.evaluate(priorBias(method.kind, trainCounts, target), { targetPrior: target });
+function parts(target: ArrayLike<number>, transfer: Transferable[]): MethodPart[] {
+  return runs.flatMap((run) => run.slice.methods.map((method) => part(run, method, target, transfer)));
+}
+
+function sweep(run: Run, method: MethodSpec): SweepPart {
+  const slices = run.slice.sweep;
+  if (!slices) return { method: method.id, error: 'no sweep' };
+  try {
+    return {
+      method: method.id,
+      points: slices.map((s) => {
+        const rows = new Int32Array(s.rows);
+        if (rows.length === 0) return { correct: 0, count: 0 }; // none of this subset's rows are here
+        const sums = run.evaluator.classSums(priorBias(method.kind, run.slice.trainCounts, s.targetPrior), rows);
+        let correct = 0;
+        for (let k = 0; k < sums.numClasses; k++) correct += sums.confusion[k * sums.numClasses + k];
+        return { correct, count: sums.numSamples };
+      }),
+    };
+  } catch (err) {
+    return { method: method.id, error: (err as Error).message };
+  }
 }
 
 function load(m: Extract<ToWorker, { type: 'load' }>): void {
-  const labels = new Int32Array(m.labels);
-  evaluator = new WhatIfEvaluator({ logits: new Float32Array(m.logits), labels, numClasses: m.numClasses }, { trainCounts: m.trainCounts, thresholds: m.thresholds });
-  methods = m.methods;
-  trainCounts = m.trainCounts;
-  const uniform = uniformPrior(m.numClasses);
-  const ev = evaluator;
-  post({
-    type: 'loaded',
-    uniform: methods.map((method) => {
-      try {
-        return { method: method.id, scalars: scalars(evaluate(method, uniform)) };
-      } catch {
-        return { method: method.id };
-      }
-    }),
-    sweep: methods.map((method) => {
-      try {
-        const rows = shiftSweep(ev, { labels, trainCounts, kind: method.kind, sourcePrior: trainCounts, perClassTestCount: m.perClassTestCount });
-        return {
-          method: method.id,
-          points: rows.map((r) => {
-            const [direction, ratio] = r.subset.name === 'uniform' ? (['uniform', 1] as const) : (r.subset.name.split('-') as ['forward' | 'backward', string]);
-            return { name: r.subset.name, direction, ratio: Number(ratio), accuracy: r.metrics.top1 };
-          }),
-        };
-      } catch (err) {
-        return { method: method.id, error: (err as Error).message };
-      }
-    }),
-  });
+  lastSent.clear();
+  runs = m.runs.map((slice) => ({
+    slice,
+    evaluator: new WhatIfEvaluator({ logits: new Float32Array(slice.logits), labels: new Int32Array(slice.labels), numClasses: m.numClasses }, { trainCounts: slice.trainCounts }),
+  }));
+  const transfer: Transferable[] = [];
+  const uniform = parts(uniformPrior(m.numClasses), transfer);
+  post({ type: 'loaded', engine: runs[0]?.evaluator.engine ?? 'js', uniform, sweep: runs.flatMap((run) => run.slice.methods.map((method) => sweep(run, method))) }, transfer);
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -60,16 +76,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     }
     const transfer: Transferable[] = [];
-    const results = methods.map((method): MethodResult => {
-      try {
-        const r = evaluate(method, m.target);
-        transfer.push(r.perClassRecall.buffer, r.confusion.buffer);
-        return { method: method.id, scalars: scalars(r), perClassRecall: r.perClassRecall, reliability: r.reliability, confusion: r.confusion };
-      } catch (err) {
-        return { method: method.id, error: (err as Error).message };
-      }
-    });
-    post({ type: 'result', id: m.id, results }, transfer);
+    const answer = parts(m.target, transfer);
+    post({ type: 'result', id: m.id, parts: answer }, transfer);
   } catch (err) {
     post({ type: 'error', message: (err as Error).message });
   }

@@ -3,8 +3,8 @@ export { evaluateLogits, type EvaluateLogitsInput } from './evaluate';
 export { ECE_BINS, classSumsBuffers, copyClassSums, emptyClassSums, mergeClassSums, type ClassSums } from './classSums';
 export { type RowScanEngine } from './rowScan';
 export { WhatIfEvaluator, type EvaluateOptions, type LogitSet, type WhatIfOptions } from './whatif';
-export { firstImagesMask, shiftSweep, subsetProtocol, type ShiftSweepRow, type Subset, type SubsetSpec } from './subset';
-export { shotGroup, type ShotGroup } from './summarize';
+export { firstImagesMask, shiftSweep, subsetProtocol, sweepSettings, type ShiftSweepRow, type Subset, type SubsetSpec } from './subset';
+export { shotGroup, summarizeClassSums, type ShotGroup } from './summarize';
 export {
   DEFAULT_SHOT_THRESHOLDS,
   type EvalMetrics,

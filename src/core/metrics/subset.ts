@@ -81,10 +81,17 @@ export interface ShiftSweepRow {
   readonly metrics: EvalMetrics;
 }
 
-/**
- * The paper's table: forward-r for r descending, uniform, backward-r ascending, each subset evaluated
- * with the model compensated to its exact prior.
- */
+/** The paper's sweep settings: forward-r for r descending, uniform, backward-r ascending. */
+export function sweepSettings(ratios: readonly number[] = PAPER_SHIFT_RATIOS): Array<[ShiftDirection, number]> {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  return [
+    ...sorted.slice().reverse().map((r): [ShiftDirection, number] => ['forward', r]),
+    ['uniform', 1],
+    ...sorted.map((r): [ShiftDirection, number] => ['backward', r]),
+  ];
+}
+
+/** The paper's table: each subset of sweepSettings evaluated with the model compensated to its exact prior. */
 export function shiftSweep(
   evaluator: WhatIfEvaluator,
   spec: {
@@ -97,13 +104,7 @@ export function shiftSweep(
     readonly tau?: number;
   },
 ): ShiftSweepRow[] {
-  const ratios = [...(spec.ratios ?? PAPER_SHIFT_RATIOS)].sort((a, b) => a - b);
-  const settings: Array<[ShiftDirection, number]> = [
-    ...ratios.slice().reverse().map((r): [ShiftDirection, number] => ['forward', r]),
-    ['uniform', 1],
-    ...ratios.map((r): [ShiftDirection, number] => ['backward', r]),
-  ];
-  return settings.map(([direction, ratio]) => {
+  return sweepSettings(spec.ratios).map(([direction, ratio]) => {
     const subset = subsetProtocol({ ...spec, direction, ratio });
     const bias = priorBias(spec.kind, spec.sourcePrior, subset.targetPrior, { tau: spec.tau });
     return { subset, metrics: evaluator.evaluate(bias, { targetPrior: subset.targetPrior, rows: subset.rows }) };

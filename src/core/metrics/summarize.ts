@@ -4,7 +4,7 @@ import { parsePrior, PriorError } from '../priors';
 import { type ClassSums, ECE_BINS } from './classSums';
 import type { EvalMetrics, ReliabilityBin, ShotMeans, ShotThresholds } from './types';
 
-export function summarize(
+export function summarizeClassSums(
   sums: ClassSums,
   targetPriorIn: ArrayLike<number> | undefined,
   trainCounts: Float64Array | null,

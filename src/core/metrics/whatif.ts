@@ -10,7 +10,7 @@
 import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
 import { type ClassSums, ECE_BINS, emptyClassSums } from './classSums';
 import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
-import { summarize } from './summarize';
+import { summarizeClassSums } from './summarize';
 import { DEFAULT_SHOT_THRESHOLDS, type EvalMetrics, type ShotThresholds } from './types';
 
 export interface LogitSet {
@@ -115,7 +115,7 @@ export class WhatIfEvaluator {
   evaluate(bias?: ArrayLike<number>, options: EvaluateOptions = {}): EvalMetrics {
     // A bad prior is refused before the scan, not after it.
     if (options.targetPrior !== undefined) parsePrior(options.targetPrior, this.numClasses, 'target prior');
-    return summarize(this.classSums(bias, options.rows), options.targetPrior, this.trainCounts, this.thresholds);
+    return summarizeClassSums(this.classSums(bias, options.rows), options.targetPrior, this.trainCounts, this.thresholds);
   }
 
   /** Metrics of a model trained with `kind`, compensated to `targetPrior` (also the prior the metrics use). */
@@ -126,11 +126,6 @@ export class WhatIfEvaluator {
     options: BiasOptions & { rows?: Int32Array } = {},
   ): EvalMetrics {
     return this.evaluate(priorBias(kind, sourcePrior, targetPrior, options), { targetPrior, rows: options.rows });
-  }
-
-  /** Metrics from class sums (this evaluator's or merged ones) under a target prior, with this evaluator's shot settings. */
-  summarize(sums: ClassSums, targetPrior?: ArrayLike<number>): EvalMetrics {
-    return summarize(sums, targetPrior, this.trainCounts, this.thresholds);
   }
 
   /**

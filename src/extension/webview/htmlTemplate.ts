@@ -18,7 +18,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `font-src ${cspSource}`,
     // fetch() of our own resources only: the metrics panel reads cached logits as binary.
     `connect-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
+    // 'wasm-unsafe-eval' compiles WebAssembly only (no JS eval): the metrics panel's what-if kernel.
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     `worker-src ${cspSource} blob:`,
   ].join('; ');
 }

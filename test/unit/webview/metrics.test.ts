@@ -140,6 +140,9 @@ describe('metrics panel webview', () => {
     expectCore(await waitFor(w, 'uniform'), uniformPrior(C));
     const headers = await w.page.locator('[data-testid=results] thead th').allInnerTexts();
     expect(headers.slice(1)).toEqual(['LADE', 'Softmax', 'PC Softmax']);
+    // The workers run the WebAssembly SIMD scan under the webview's CSP, with the rows split between them.
+    expect(await w.page.getByTestId('engine').getAttribute('data-engine')).toBe('wasm');
+    expect(await w.page.getByTestId('engine').innerText()).toMatch(/Computed by WebAssembly SIMD in [1-4] workers\./);
     expect(await w.cspViolations()).toEqual([]);
   });
 

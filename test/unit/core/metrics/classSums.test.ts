@@ -1,7 +1,7 @@
 // The what-if evaluator's two engines (WebAssembly SIMD and JavaScript), its prior-free class sums, their
 // merge across row sets, and the scan kept for a bias that does not move (plain Softmax).
 import { describe, expect, it } from 'vitest';
-import { mergeClassSums, WhatIfEvaluator, type ClassSums } from '../../../../src/core/metrics';
+import { DEFAULT_SHOT_THRESHOLDS, mergeClassSums, summarizeClassSums, WhatIfEvaluator, type ClassSums } from '../../../../src/core/metrics';
 import { rowScanModuleBytes } from '../../../../src/core/metrics/rowScanWasm';
 import { priorBias, shiftedPrior } from '../../../../src/core/priors';
 import { randomLogits } from './reference';
@@ -74,7 +74,7 @@ describe('class sums', () => {
       expect(merged.numSamples).toBe(401);
       expect(Array.from(merged.confusion)).toEqual(Array.from(all.confusion));
       expect(Array.from(merged.binCount)).toEqual(Array.from(all.binCount));
-      const a = whole.summarize(merged, target);
+      const a = summarizeClassSums(merged, target, Float64Array.from(trainCounts), DEFAULT_SHOT_THRESHOLDS);
       const b = whole.evaluate(bias, { targetPrior: target });
       expect(a.expectedAccuracy).toBe(b.expectedAccuracy);
       expect(Array.from(a.perClassRecall)).toEqual(Array.from(b.perClassRecall));
