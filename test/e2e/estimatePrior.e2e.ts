@@ -56,12 +56,15 @@ const REFOCUS_MS = Number(process.env.LADE_E2E_REFOCUS_MS ?? 20_000);
 async function priorEditorWith(page: Page, text: string, timeoutMs: number): Promise<FrameLocator> {
   const deadline = Date.now() + timeoutMs;
   // Seen once in a full CI run: code-server left the side-bar webview blank (not even the view's
-  // "Loading…") while the metrics panel opened beside it. Focusing the view again, as a user would, loads it.
+  // "Loading…") while the metrics panel opened beside it. Not our page: code-server serves every webview
+  // from one origin, and each webview's host page registers its own service-worker URL there, then waits
+  // for a controllerchange before it builds the content frame (iframe#active-frame); two webviews loading
+  // at once can leave one waiting for good. Focusing the view again, as a user would, loads it anew.
   let refocusAt: number | undefined = Date.now() + REFOCUS_MS;
   for (;;) {
     if (refocusAt !== undefined && Date.now() > refocusAt) {
       refocusAt = undefined;
-      console.warn('The prior editor was still blank: focusing the Target Prior view again.');
+      console.warn(`The prior editor was still blank (${await webviewLayers(page)}): focusing the Target Prior view again.`);
       await runCommandFromPalette(page, 'LADE: Focus on Target Prior View');
     }
     const outer = page.locator('iframe.webview.ready');
@@ -77,6 +80,21 @@ async function priorEditorWith(page: Page, text: string, timeoutMs: number): Pro
     }
     await page.waitForTimeout(250);
   }
+}
+
+/** For the log: each webview host page, and whether it got as far as its content frame and our page. */
+async function webviewLayers(page: Page): Promise<string> {
+  const outer = page.locator('iframe.webview');
+  const parts: string[] = [];
+  for (let i = 0; i < (await outer.count()); i++) {
+    const host = outer.nth(i);
+    const ready = ((await host.getAttribute('class')) ?? '').includes('ready');
+    const content = host.contentFrame().locator('iframe#active-frame');
+    const framed = (await content.count().catch(() => 0)) > 0;
+    const ours = framed && (await content.contentFrame().locator('#app').count().catch(() => 0)) > 0;
+    parts.push(`webview ${i}: host ${ready ? 'ready' : 'not ready'}, ${framed ? 'content frame' : 'no content frame'}${framed ? (ours ? ', our page' : ', no page') : ''}`);
+  }
+  return parts.join('; ') || 'no webview';
 }
 
 describe('Estimate Deployment Prior from the command palette', () => {
