@@ -7,7 +7,8 @@
 //  - UnsortedSegmentSum (the gradient of gather): oneHot(segmentIds)^T x as one matmul.
 //  - BatchMatMul with a transposed operand (every dense-layer gradient): the stock kernel leaves XNNPACK
 //    then and runs ~10x slower, so transpose explicitly and multiply untransposed.
-//  - Sum over leading axes (bias gradients): a ones-vector matmul instead of a transposing reduction.
+//  - Sum and Mean over leading axes (bias and batch-norm gradients, batch moments): one average pool
+//    over them instead of a transposing reduction.
 //  - MaxPoolGrad for non-overlapping pools (k = stride, no padding): one-hot of the window's first argmax
 //    times dy, instead of the stock scalar loop.
 // Kernels call the registered wasm kernel functions directly on TensorInfos, as the backends' own
@@ -106,6 +107,21 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   return dw;
 }
 
+/**
+ * dy with (s - 1) zeros after every row and column: [N, OH*sh, OW*sw, Co]. Stride-s input gradients are
+ * then a stride-1 convolution of it, the trailing zeros standing in for bottom/right padding.
+ */
+function zeroInsert(backend: object, dy: TensorInfo, sh: number, sw: number): TensorInfo {
+  const [n, oh, ow, co] = dy.shape;
+  const dy6 = call('Reshape', backend, { x: dy }, { shape: [n, oh, 1, ow, 1, co] });
+  const paddings = [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]];
+  const spread = call('PadV2', backend, { x: dy6 }, { paddings, constantValue: 0 });
+  free(backend, dy6);
+  const out = call('Reshape', backend, { x: spread }, { shape: [n, oh * sh, ow * sw, co] });
+  free(backend, spread);
+  return out;
+}
+
 function conv2DBackpropInputFactory(stock: KernelFn | undefined): KernelFn {
   return (args: KernelArgs): TensorInfo | TensorInfo[] => {
     const { inputs, backend, attrs } = args;
@@ -116,29 +132,37 @@ function conv2DBackpropInputFactory(stock: KernelFn | undefined): KernelFn {
     const info = conv2dInfo(inputShape, filter.shape, strides, attrs?.pad, attrs?.dimRoundingMode);
     const pad: PadInfo = info.padInfo;
     const [fh, fw] = [info.filterHeight, info.filterWidth];
-    const strideOne = info.strideHeight === 1 && info.strideWidth === 1;
-    const padFits = pad.top < fh && pad.bottom < fh && pad.left < fw && pad.right < fw;
-    if (!strideOne || !padFits) {
-      if (!stock) throw new Error('Conv2DBackpropInput with stride > 1 needs the stock wasm kernel.');
+    const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+    const [inH, inW] = [inputShape[1], inputShape[2]];
+    // Padding of the stride-1 convolution over the zero-inserted dy (its own trailing zeros count as
+    // bottom/right padding), chosen so the output is exactly inH x inW.
+    const top = fh - 1 - pad.top;
+    const left = fw - 1 - pad.left;
+    const bottom = inH + fh - 1 - oh * sh - top;
+    const right = inW + fw - 1 - ow * sw - left;
+    if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+      if (!stock) throw new Error('Conv2DBackpropInput with this padding needs the stock wasm kernel.');
       return stock(args);
     }
     assertChannelsLast(attrs, 'Conv2DBackpropInput');
     const flipped = call('Reverse', backend, { x: filter }, { dims: [0, 1] });
     const swapped = call('Transpose', backend, { x: flipped }, { perm: [0, 1, 3, 2] }); // [FH, FW, Co, Ci]
     free(backend, flipped);
+    const spread = sh === 1 && sw === 1 ? dy : zeroInsert(backend, dy, sh, sw);
     const explicit: Pad4 = [
       [0, 0],
-      [fh - 1 - pad.top, fh - 1 - pad.bottom],
-      [fw - 1 - pad.left, fw - 1 - pad.right],
+      [top, bottom],
+      [left, right],
       [0, 0],
     ];
     const dx = call(
       'Conv2D',
       backend,
-      { x: dy, filter: swapped },
+      { x: spread, filter: swapped },
       { strides: [1, 1], pad: explicit, dilations: [1, 1], dataFormat: 'NHWC' },
     );
     free(backend, swapped);
+    if (spread !== dy) free(backend, spread);
     return dx;
   };
 }
@@ -188,26 +212,38 @@ function batchMatMulFactory(stock: KernelFn): KernelFn {
   };
 }
 
-function sumFactory(stock: KernelFn): KernelFn {
-  return (args: KernelArgs): TensorInfo | TensorInfo[] => {
-    const { inputs, backend, attrs } = args;
-    const x = inputs.x as TensorInfo;
-    const rank = x.shape.length;
-    const axes = ([] as number[]).concat(attrs?.axis as number | number[]).map((a) => (a < 0 ? a + rank : a));
-    const leading = axes.length > 0 && axes.length < rank && [...axes].sort((p, q) => p - q).every((a, i) => a === i);
-    if (!leading || x.dtype !== 'float32') return stock(args);
-    const m = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
-    const rest = x.shape.slice(axes.length);
-    const r = rest.reduce((p, q) => p * q, 1);
-    const ones = call('Fill', backend, {}, { shape: [1, 1, m], value: 1, dtype: 'float32' });
-    const x3 = call('Reshape', backend, { x }, { shape: [1, m, r] });
-    const prod = call('BatchMatMul', backend, { a: ones, b: x3 }, { transposeA: false, transposeB: false });
-    free(backend, ones, x3);
-    const outShape = attrs?.keepDims === true ? [...axes.map(() => 1), ...rest] : rest;
-    const out = call('Reshape', backend, { x: prod }, { shape: outShape });
-    free(backend, prod);
-    return out;
-  };
+/**
+ * Sum or Mean over leading axes as one average pool whose window spans them: x viewed as [1, m, 1, r]
+ * pooled by [m, 1]. XNNPACK's pooling reads x once; the stock kernels transpose x first, and a ones-vector
+ * matmul repacks x as a weight matrix on every call (20-40x slower on a fresh batch-norm activation).
+ */
+function leadingReduceFactory(mean: boolean): (stock: KernelFn) => KernelFn {
+  return (stock) =>
+    (args: KernelArgs): TensorInfo | TensorInfo[] => {
+      const { inputs, backend, attrs } = args;
+      const x = inputs.x as TensorInfo;
+      const rank = x.shape.length;
+      const axes = ([] as number[]).concat(attrs?.axis as number | number[]).map((a) => (a < 0 ? a + rank : a));
+      const leading = axes.length > 0 && axes.length < rank && [...axes].sort((p, q) => p - q).every((a, i) => a === i);
+      if (!leading || x.dtype !== 'float32') return stock(args);
+      const m = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+      const rest = x.shape.slice(axes.length);
+      const r = rest.reduce((p, q) => p * q, 1);
+      const outShape = attrs?.keepDims === true ? [...axes.map(() => 1), ...rest] : rest;
+      if (m === 0) return call('Fill', backend, {}, { shape: outShape, value: mean ? NaN : 0, dtype: 'float32' });
+      const x4 = call('Reshape', backend, { x }, { shape: [1, m, 1, r] });
+      const avg = call('AvgPool', backend, { x: x4 }, { filterSize: [m, 1], strides: [1, 1], pad: 'valid' });
+      free(backend, x4);
+      let reduced = avg;
+      if (!mean) {
+        const count = call('Fill', backend, {}, { shape: [], value: m, dtype: 'float32' });
+        reduced = call('Multiply', backend, { a: avg, b: count });
+        free(backend, avg, count);
+      }
+      const out = call('Reshape', backend, { x: reduced }, { shape: outShape });
+      free(backend, reduced);
+      return out;
+    };
 }
 
 function maxPoolGradFactory(stock: KernelFn): KernelFn {
@@ -285,7 +321,8 @@ export function registerWasmTrainingKernels(): void {
     ...(stockInput?.setupFunc ? { setupFunc: stockInput.setupFunc } : {}),
   });
   wrapStock('BatchMatMul', batchMatMulFactory);
-  wrapStock('Sum', sumFactory);
+  wrapStock('Sum', leadingReduceFactory(false));
+  wrapStock('Mean', leadingReduceFactory(true));
   wrapStock('MaxPoolGrad', maxPoolGradFactory);
   for (const [name, fn] of [
     ['Conv2DBackpropFilter', conv2DBackpropFilter],

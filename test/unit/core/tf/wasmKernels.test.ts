@@ -102,6 +102,21 @@ describe('wasm training kernels', () => {
     expectClose(wasm, cpu, 1e-5);
   });
 
+  it('means over leading axes (batch moments) match cpu, with and without keepDims', async () => {
+    const f = (): tf.Tensor => {
+      const x = tf.tensor4d(seeded([3, 5, 4, 6], 9), [3, 5, 4, 6]);
+      const { mean, variance } = tf.moments(x, [0, 1, 2], true);
+      const m = tf.mean(tf.tensor3d(seeded([4, 3, 2], 10), [4, 3, 2]), [0]);
+      expect(mean.shape).toEqual([1, 1, 1, 6]);
+      const out = tf.concat([mean.flatten(), variance.flatten(), m.flatten()]);
+      tf.dispose([x, mean, variance, m]);
+      return out;
+    };
+    const cpu = await onBackend('cpu', f);
+    const wasm = await onBackend('wasm', f);
+    expectClose(wasm, cpu, 1e-6);
+  });
+
   for (const [shape, k] of [
     [[2, 8, 8, 3], 2],
     [[1, 9, 6, 2], 3],
@@ -131,7 +146,7 @@ describe('wasm training kernels', () => {
     const before = tf.memory().numTensors;
     const bytesBefore = tf.memory().numBytes;
     const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, f]);
-    tf.dispose(g);
+    tf.dispose([...g, tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1], true)]);
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.memory().numBytes).toBe(bytesBefore);
     tf.dispose([x, f]);
