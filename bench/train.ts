@@ -1,7 +1,8 @@
 // npm run bench:train: images/s of one training step (forward, backward, SGD update) at batch 128 for the
 // small CNN on 28x28x1 and ResNet-20 on 32x32x3, on each tfjs backend present (cpu only with --cpu: it is
 // 20-300x slower), and for the same networks in PyTorch when `python3 -c "import torch"` works. Rounds
-// alternate between engines so machine load hits all alike; prints medians and the ratio ours / PyTorch.
+// alternate between engines so machine load hits all alike; prints medians and the ratio ours / PyTorch
+// (one wasm engine vs one PyTorch thread; two engines vs PyTorch on all cores).
 // tfjs-wasm-x2 is the data-parallel mode (--workers 2): this engine plus one replica worker; it needs the
 // bundled replica (npm run build, or BENCH_REPLICA=path/to/replica.worker.js).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -106,12 +107,14 @@ for _ in range(${STEPS}): step()
 print(${STEPS} * ${BATCH} / (time.perf_counter() - t))
 `;
 
-function torchAvailable(): boolean {
-  return spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+/** The first python that imports torch: BENCH_PYTHON, then python3 on PATH, then Debian's (a pyenv shim can hide it). */
+function torchPython(): string | null {
+  const candidates = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+  return candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
-function torchRound(script: string, net: (typeof NETS)[number], threads: number): number {
-  return Number(execFileSync('python3', [script, net.kind, String(net.size), String(threads)], { encoding: 'utf8' }).trim());
+function torchRound(python: string, script: string, net: (typeof NETS)[number], threads: number): number {
+  return Number(execFileSync(python, [script, net.kind, String(net.size), String(threads)], { encoding: 'utf8' }).trim());
 }
 
 const median = (xs: number[]): number => {
@@ -132,10 +135,10 @@ async function main(): Promise<void> {
   }
   const parallel = existsSync(REPLICA);
   if (!parallel) console.log(`(data parallel: no replica bundle at ${REPLICA}; run npm run build)`);
-  const torch = torchAvailable();
+  const python = torchPython();
   const script = path.join(os.tmpdir(), 'lade-bench-torch.py');
-  if (torch) writeFileSync(script, TORCH);
-  else console.log('(PyTorch: python3 -c "import torch" fails; install python3-torch for the comparison)');
+  if (python) writeFileSync(script, TORCH);
+  else console.log('(PyTorch: no python3 imports torch; install python3-torch, or set BENCH_PYTHON, for the comparison)');
   console.log(`batch ${BATCH}, ${ROUNDS} rounds x ${STEPS} steps, ${os.cpus().length} cores, images/s (median):`);
   for (const net of NETS) {
     const samples = new Map<string, number[]>();
@@ -143,14 +146,17 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const b of backends) add(`tfjs-${b}`, await tfjsRound(b, net));
       if (parallel) add('tfjs-wasm-x2', await tfjsRound('wasm', net, true));
-      if (torch) {
-        add('pytorch-1-thread', torchRound(script, net, 1));
-        add(`pytorch-${os.cpus().length}-threads`, torchRound(script, net, os.cpus().length));
+      if (python) {
+        add('pytorch-1-thread', torchRound(python, script, net, 1));
+        add(`pytorch-${os.cpus().length}-threads`, torchRound(python, script, net, os.cpus().length));
       }
     }
-    const ref = samples.get('pytorch-1-thread');
+    // Like against like: one engine against one PyTorch thread, two engines against PyTorch on every core.
+    const one = samples.get('pytorch-1-thread');
+    const all = samples.get(`pytorch-${os.cpus().length}-threads`);
     for (const [k, v] of samples) {
-      const ratio = ref && k.startsWith('tfjs') ? `  ratio vs PyTorch 1 thread: ${(median(v) / median(ref)).toFixed(2)}` : '';
+      const [ref, what] = k === 'tfjs-wasm-x2' ? [all, `PyTorch ${os.cpus().length} threads`] : [one, 'PyTorch 1 thread'];
+      const ratio = ref && k.startsWith('tfjs') ? `  ratio vs ${what}: ${(median(v) / median(ref)).toFixed(2)}` : '';
       console.log(`${net.label.padEnd(20)} ${k.padEnd(22)} ${median(v).toFixed(0).padStart(6)} img/s${ratio}`);
     }
   }
