@@ -3,7 +3,7 @@
 // prior change is one pass over the rows shared between them. While they work only the newest prior waits.
 import '../shared/base.css';
 import './styles.css';
-import { shotGroup, type ShotGroup } from '../../src/core/metrics';
+import { denseConfusion, shotGroup, type ShotGroup } from '../../src/core/metrics';
 import { parseMetricsHostMessage, type MetricsRun, type MetricsState, type MetricsWebviewMessage } from '../../src/protocol/metricsPanel';
 import type { TargetPrior } from '../../src/protocol/priorEditor';
 import { formatNumber, h } from '../shared/dom';
@@ -232,24 +232,34 @@ function focusSelect(): HTMLElement {
 const SHOT_GROUPS: ShotGroup[] = ['many', 'medium', 'few'];
 const TOP_CONFUSIONS = 10;
 
-/** Shot group x shot group mass (where each group's images end up) and the largest off-diagonal cells. */
-function summarizeConfusion(conf: Int32Array, c: number, groups: readonly ShotGroup[]): { mass: number[][]; pairs: { y: number; p: number; n: number }[] } {
+/**
+ * Shot group x shot group mass (where each group's images end up) and the largest off-diagonal cells, in
+ * O(cells): `scratch` (C x C zeros, kept by the caller and left zeroed) adds up a cell listed once per worker.
+ */
+function summarizeConfusion(cells: Int32Array, c: number, groups: readonly ShotGroup[], scratch: Int32Array): { mass: number[][]; pairs: { y: number; p: number; n: number }[] } {
   const mass = SHOT_GROUPS.map(() => SHOT_GROUPS.map(() => 0));
-  // Kept sorted while scanning (a full sort of C^2 cells costs too much at 1,000 classes).
-  const pairs: { y: number; p: number; n: number }[] = [];
   const groupIndex = groups.map((g) => SHOT_GROUPS.indexOf(g));
-  for (let y = 0; y < c; y++) {
+  for (let j = 0; j < cells.length; j += 3) {
+    const y = cells[j] as number;
+    const p = cells[j + 1] as number;
+    const n = cells[j + 2] as number;
     const row = mass[groupIndex[y] ?? 2] as number[];
-    for (let p = 0; p < c; p++) {
-      const n = conf[y * c + p] ?? 0;
-      if (n === 0) continue;
-      row[groupIndex[p] ?? 2] = (row[groupIndex[p] ?? 2] ?? 0) + n;
-      if (y === p || (pairs.length === TOP_CONFUSIONS && n <= (pairs[TOP_CONFUSIONS - 1]?.n ?? 0))) continue;
-      let at = pairs.length;
-      while (at > 0 && (pairs[at - 1]?.n ?? 0) < n) at--;
-      pairs.splice(at, 0, { y, p, n });
-      if (pairs.length > TOP_CONFUSIONS) pairs.pop();
-    }
+    row[groupIndex[p] ?? 2] = (row[groupIndex[p] ?? 2] ?? 0) + n;
+    if (y !== p) scratch[y * c + p] += n;
+  }
+  // Kept sorted while scanning, largest first; a tie goes to the earlier cell in row-major order.
+  const pairs: { y: number; p: number; n: number; at: number }[] = [];
+  for (let j = 0; j < cells.length; j += 3) {
+    const at = (cells[j] as number) * c + (cells[j + 1] as number);
+    const n = scratch[at] as number;
+    if (n === 0) continue; // the diagonal, or a cell already taken
+    scratch[at] = 0;
+    const last = pairs[TOP_CONFUSIONS - 1];
+    if (last && (n < last.n || (n === last.n && at > last.at))) continue;
+    let i = pairs.length;
+    while (i > 0 && ((pairs[i - 1]?.n ?? 0) < n || (pairs[i - 1]?.n === n && (pairs[i - 1]?.at ?? 0) > at))) i--;
+    pairs.splice(i, 0, { y: cells[j] as number, p: cells[j + 1] as number, n, at });
+    if (pairs.length > TOP_CONFUSIONS) pairs.pop();
   }
   return { mass, pairs };
 }
@@ -279,12 +289,13 @@ function confusionSection(s: Ready, groups: ShotGroup[]): { section: HTMLElement
   const section = h('section', { 'aria-label': 'Confusion', 'data-testid': 'confusion' }, h('h2', {}, 'Confusion'), body);
   const order = canvas ? shotOrder(s.runs[0] as MetricsRun, s.shots).order : [];
   let shown: MethodResult | undefined;
+  let scratch: Int32Array | undefined;
   const update = (r: MethodResult | undefined) => {
-    const conf = r?.confusion;
-    body.hidden = !conf;
-    if (conf && r !== shown) {
+    const cells = r?.cells;
+    body.hidden = !cells;
+    if (cells && r !== shown) {
       shown = r;
-      const { mass, pairs } = summarizeConfusion(conf, c, groups);
+      const { mass, pairs } = summarizeConfusion(cells, c, groups, (scratch ??= new Int32Array(c * c)));
       mass.forEach((row, i) => {
         const total = row.reduce((a, b) => a + b, 0);
         row.forEach((n, j) => {
@@ -296,7 +307,7 @@ function confusionSection(s: Ready, groups: ShotGroup[]): { section: HTMLElement
         li.hidden = !x;
         li.textContent = x ? `${names[x.y]} → ${names[x.p]}: ${x.n}` : '';
       });
-      if (canvas) drawConfusion(canvas, conf, c, order);
+      if (canvas) drawConfusion(canvas, denseConfusion({ numClasses: c, cells }), c, order);
     }
     markShown(section);
   };

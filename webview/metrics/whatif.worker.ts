@@ -3,7 +3,7 @@
 // rows, so one prior change is one pass over the logits split across the cores. A method whose bias does
 // not move with the prior (plain Softmax) is answered from the evaluator's kept scan, and said to be
 // unchanged rather than sent again.
-import { classSumsBuffers, copyClassSums, WhatIfEvaluator, type ClassSums } from '../../src/core/metrics';
+import { classSumsBuffers, copyClassSums, correctRows, WhatIfEvaluator, type ClassSums } from '../../src/core/metrics';
 import { priorBias, uniformPrior } from '../../src/core/priors';
 import type { FromWorker, MethodPart, MethodSpec, RunSlice, SweepPart, ToWorker } from './workerProtocol';
 
@@ -47,9 +47,7 @@ function sweep(run: Run, method: MethodSpec): SweepPart {
         const rows = new Int32Array(s.rows);
         if (rows.length === 0) return { correct: 0, count: 0 }; // none of this subset's rows are here
         const sums = run.evaluator.classSums(priorBias(method.kind, run.slice.trainCounts, s.targetPrior), rows);
-        let correct = 0;
-        for (let k = 0; k < sums.numClasses; k++) correct += sums.confusion[k * sums.numClasses + k];
-        return { correct, count: sums.numSamples };
+        return { correct: correctRows(sums), count: sums.numSamples };
       }),
     };
   } catch (err) {

@@ -231,7 +231,7 @@ export class WhatIfPool {
     if (!same) this.merged.set(method, { parts, sums });
     try {
       const m = summarizeClassSums(sums, target, trainCounts, this.setup.thresholds);
-      return { method, scalars: scalarsOf(m), perClassRecall: m.perClassRecall, reliability: m.reliability, confusion: m.confusion };
+      return { method, scalars: scalarsOf(m), perClassRecall: m.perClassRecall, reliability: m.reliability, cells: sums.cells };
     } catch (err) {
       return { method, error: (err as Error).message };
     }

@@ -28,7 +28,8 @@ export interface MethodResult {
   readonly scalars?: Scalars;
   readonly perClassRecall?: Float64Array;
   readonly reliability?: readonly ReliabilityBin[];
-  readonly confusion?: Int32Array;
+  /** The confusion's non-empty cells (ClassSums.cells: [true, predicted, rows, ...], a cell possibly listed twice). */
+  readonly cells?: Int32Array;
 }
 
 export interface SweepPoint {

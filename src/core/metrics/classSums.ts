@@ -2,6 +2,8 @@
 // the target prior only enters when these sums are summarised (weights are per class, p_t(y) / p_eval(y)).
 // So one scan serves every target prior that keeps the bias (plain Softmax's bias is always zero), and
 // scans of disjoint row sets add up: workers holding parts of the rows return sums the page merges.
+// The confusion travels as its non-empty cells (at most one per row), not as C x C counts: at 1,000
+// classes that makes merging and summarising O(rows) instead of a million cells per method.
 
 export const ECE_BINS = 15;
 
@@ -11,8 +13,11 @@ export interface ClassSums {
   readonly numSamples: number;
   /** Rows per true class. */
   readonly support: Int32Array;
-  /** Row-major C x C counts: confusion[y * C + predicted]. */
-  readonly confusion: Int32Array;
+  /**
+   * The confusion's non-empty cells as triples [true class, predicted class, rows, ...]. A merge
+   * concatenates parts, so a cell may be listed more than once: its rows then add up.
+   */
+  readonly cells: Int32Array;
   /** Per true class y: sum of -log p(y | x) over its rows (Infinity where a row gives its label p = 0). */
   readonly nll: Float64Array;
   /** Per true class: sum of the rows' Brier scores sum_c (p_c - 1[c = y])^2. */
@@ -25,19 +30,38 @@ export interface ClassSums {
   readonly binCorrect: Int32Array;
 }
 
-export function emptyClassSums(numClasses: number, numSamples = 0): ClassSums {
-  const c = numClasses;
-  return {
-    numClasses: c,
-    numSamples,
-    support: new Int32Array(c),
-    confusion: new Int32Array(c * c),
-    nll: new Float64Array(c),
-    brier: new Float64Array(c),
-    binCount: new Int32Array(c * ECE_BINS),
-    binConfidence: new Float64Array(c * ECE_BINS),
-    binCorrect: new Int32Array(c * ECE_BINS),
-  };
+/** The non-empty cells of a row-major C x C confusion count matrix over `numSamples` rows, row by row. */
+export function confusionCells(confusion: Int32Array, numClasses: number, numSamples: number): Int32Array {
+  const cells = new Int32Array(3 * Math.min(numSamples, confusion.length));
+  let at = 0;
+  for (let y = 0; y < numClasses; y++) {
+    const row = y * numClasses;
+    for (let k = 0; k < numClasses; k++) {
+      const n = confusion[row + k];
+      if (n === 0) continue;
+      cells[at++] = y;
+      cells[at++] = k;
+      cells[at++] = n;
+    }
+  }
+  return cells.slice(0, at);
+}
+
+/** Rows predicted right (the confusion's diagonal). */
+export function correctRows(sums: ClassSums): number {
+  let correct = 0;
+  const cells = sums.cells;
+  for (let j = 0; j < cells.length; j += 3) if (cells[j] === cells[j + 1]) correct += cells[j + 2];
+  return correct;
+}
+
+/** Row-major C x C counts, confusion[y * C + predicted], from the sums' cells. */
+export function denseConfusion(sums: Pick<ClassSums, 'numClasses' | 'cells'>): Int32Array {
+  const c = sums.numClasses;
+  const out = new Int32Array(c * c);
+  const cells = sums.cells;
+  for (let j = 0; j < cells.length; j += 3) out[cells[j] * c + cells[j + 1]] += cells[j + 2];
+  return out;
 }
 
 /** Sums of disjoint row sets added into one, as if their rows had been scanned together. */
@@ -48,25 +72,31 @@ export function mergeClassSums(parts: readonly ClassSums[]): ClassSums {
   for (const p of parts) {
     if (p.numClasses !== c) throw new Error(`Merging class sums: parts over ${c} and ${p.numClasses} classes.`);
   }
-  const out = emptyClassSums(
-    c,
-    parts.reduce((n, p) => n + p.numSamples, 0),
-  );
-  const add = (key: Exclude<keyof ClassSums, 'numClasses' | 'numSamples'>) => {
-    const target = out[key];
-    for (const p of parts) {
-      const source = p[key];
-      for (let j = 0; j < target.length; j++) target[j] += source[j];
-    }
-  };
-  add('support');
-  add('confusion');
-  add('nll');
-  add('brier');
-  add('binCount');
-  add('binConfidence');
-  add('binCorrect');
+  const cells = new Int32Array(parts.reduce((n, p) => n + p.cells.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    cells.set(p.cells, at);
+    at += p.cells.length;
+  }
+  const out = { ...copyClassSums(first), numSamples: parts.reduce((n, p) => n + p.numSamples, 0), cells };
+  for (const p of parts.slice(1)) {
+    addInts(out.support, p.support);
+    addFloats(out.nll, p.nll);
+    addFloats(out.brier, p.brier);
+    addInts(out.binCount, p.binCount);
+    addFloats(out.binConfidence, p.binConfidence);
+    addInts(out.binCorrect, p.binCorrect);
+  }
   return out;
+}
+
+// One loop per array type, so each stays monomorphic (a shared generic loop ran several times slower).
+function addInts(target: Int32Array, source: Int32Array): void {
+  for (let j = 0; j < target.length; j++) target[j] += source[j];
+}
+
+function addFloats(target: Float64Array, source: Float64Array): void {
+  for (let j = 0; j < target.length; j++) target[j] += source[j];
 }
 
 /** An independent copy (the evaluator keeps the sums it returns for the next call with the same bias). */
@@ -75,7 +105,7 @@ export function copyClassSums(s: ClassSums): ClassSums {
     numClasses: s.numClasses,
     numSamples: s.numSamples,
     support: s.support.slice(),
-    confusion: s.confusion.slice(),
+    cells: s.cells.slice(),
     nll: s.nll.slice(),
     brier: s.brier.slice(),
     binCount: s.binCount.slice(),
@@ -86,5 +116,5 @@ export function copyClassSums(s: ClassSums): ClassSums {
 
 /** The sums' buffers, to transfer them to another thread without a copy. */
 export function classSumsBuffers(s: ClassSums): ArrayBuffer[] {
-  return [s.support, s.confusion, s.nll, s.brier, s.binCount, s.binConfidence, s.binCorrect].map((a) => a.buffer as ArrayBuffer);
+  return [s.support, s.cells, s.nll, s.brier, s.binCount, s.binConfidence, s.binCorrect].map((a) => a.buffer as ArrayBuffer);
 }

@@ -1,10 +1,10 @@
 // Metrics from cached logits (typed arrays, browser-safe: no node imports, no TF.js).
 export { evaluateLogits, type EvaluateLogitsInput } from './evaluate';
-export { ECE_BINS, classSumsBuffers, copyClassSums, emptyClassSums, mergeClassSums, type ClassSums } from './classSums';
+export { ECE_BINS, classSumsBuffers, confusionCells, copyClassSums, correctRows, denseConfusion, mergeClassSums, type ClassSums } from './classSums';
 export { type RowScanEngine } from './rowScan';
 export { WhatIfEvaluator, type EvaluateOptions, type LogitSet, type WhatIfOptions } from './whatif';
 export { firstImagesMask, shiftSweep, subsetProtocol, sweepSettings, type ShiftSweepRow, type Subset, type SubsetSpec } from './subset';
-export { shotGroup, summarizeClassSums, type ShotGroup } from './summarize';
+export { shotGroup, summarizeClassSums, type ShotGroup, type Summary } from './summarize';
 export {
   DEFAULT_SHOT_THRESHOLDS,
   type EvalMetrics,

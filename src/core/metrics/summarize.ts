@@ -4,32 +4,34 @@ import { parsePrior, PriorError } from '../priors';
 import { type ClassSums, ECE_BINS } from './classSums';
 import type { EvalMetrics, ReliabilityBin, ShotMeans, ShotThresholds } from './types';
 
+/** EvalMetrics but the C x C confusion (denseConfusion builds it from the sums where it is wanted). */
+export type Summary = Omit<EvalMetrics, 'confusion'>;
+
+/** O(cells + C) work: no C x C pass, so summarising at 1,000 classes stays cheap. */
 export function summarizeClassSums(
   sums: ClassSums,
   targetPriorIn: ArrayLike<number> | undefined,
   trainCounts: Float64Array | null,
   thresholds: ShotThresholds,
-): EvalMetrics {
+): Summary {
   const c = sums.numClasses;
   const count = sums.numSamples;
   if (count < 1) throw new Error('Evaluation: no rows selected.');
   const { weights, coverage, targetPrior } = sampleWeights(targetPriorIn, sums.support, count);
-  // Copies: the sums may be an evaluator's cache, and the caller may transfer or change what it gets.
-  const confusion = sums.confusion.slice();
-  const support = sums.support.slice();
+  const support = sums.support.slice(); // a copy: the sums may be an evaluator's kept scan
   const recall = new Float64Array(c);
   const precision = new Float64Array(c);
   const predictedCount = new Int32Array(c);
   const columnWeight = new Float64Array(c);
-  for (let y = 0; y < c; y++) {
-    const w = weights[y];
-    const row = y * c;
-    for (let k = 0; k < c; k++) {
-      const n = confusion[row + k];
-      if (n === 0) continue;
-      predictedCount[k] += n;
-      columnWeight[k] += w * n;
-    }
+  const hitsOf = new Int32Array(c);
+  const cells = sums.cells;
+  for (let j = 0; j < cells.length; j += 3) {
+    const y = cells[j];
+    const k = cells[j + 1];
+    const n = cells[j + 2];
+    if (y === k) hitsOf[k] += n;
+    predictedCount[k] += n;
+    columnWeight[k] += weights[y] * n;
   }
   let recallSum = 0;
   let recallClasses = 0;
@@ -38,7 +40,7 @@ export function summarizeClassSums(
   let expected = 0;
   let correct = 0;
   for (let k = 0; k < c; k++) {
-    const hits = confusion[k * c + k];
+    const hits = hitsOf[k];
     correct += hits;
     if (support[k] > 0) {
       recall[k] = hits / support[k];
@@ -115,7 +117,6 @@ export function summarizeClassSums(
     brier: brier / totalWeight,
     ece,
     reliability,
-    confusion,
   };
 }
 

@@ -8,7 +8,7 @@
 // Where the products underflow (bias gaps beyond ~57 nats, or a zero target probability on the
 // row's top class) the row is recomputed exactly from the logits.
 import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
-import { type ClassSums, ECE_BINS, emptyClassSums } from './classSums';
+import { type ClassSums, confusionCells, denseConfusion, ECE_BINS } from './classSums';
 import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
 import { summarizeClassSums } from './summarize';
 import { DEFAULT_SHOT_THRESHOLDS, type EvalMetrics, type ShotThresholds } from './types';
@@ -115,7 +115,8 @@ export class WhatIfEvaluator {
   evaluate(bias?: ArrayLike<number>, options: EvaluateOptions = {}): EvalMetrics {
     // A bad prior is refused before the scan, not after it.
     if (options.targetPrior !== undefined) parsePrior(options.targetPrior, this.numClasses, 'target prior');
-    return summarizeClassSums(this.classSums(bias, options.rows), options.targetPrior, this.trainCounts, this.thresholds);
+    const sums = this.classSums(bias, options.rows);
+    return { ...summarizeClassSums(sums, options.targetPrior, this.trainCounts, this.thresholds), confusion: denseConfusion(sums) };
   }
 
   /** Metrics of a model trained with `kind`, compensated to `targetPrior` (also the prior the metrics use). */
@@ -168,8 +169,13 @@ export class WhatIfEvaluator {
         if (!(i >= 0 && i < this.numSamples)) throw new Error(`Evaluation: row index ${i} is outside 0..${this.numSamples - 1}.`);
       }
     }
-    const sums = emptyClassSums(c, count);
-    const { support, confusion, nll, brier, binCount, binConfidence, binCorrect } = sums;
+    const support = new Int32Array(c);
+    const confusion = new Int32Array(c * c);
+    const nll = new Float64Array(c);
+    const brier = new Float64Array(c);
+    const binCount = new Int32Array(c * ECE_BINS);
+    const binConfidence = new Float64Array(c * ECE_BINS);
+    const binCorrect = new Int32Array(c * ECE_BINS);
     const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
     for (let r = 0; r < count; r++) {
       const i = rows ? rows[r] : r;
@@ -197,7 +203,8 @@ export class WhatIfEvaluator {
       binConfidence[bin] += res.confidence;
       if (res.arg === y) binCorrect[bin]++;
     }
-    return sums;
+    const cells = confusionCells(confusion, c, count);
+    return { numClasses: c, numSamples: count, support, cells, nll, brier, binCount, binConfidence, binCorrect };
   }
 
   /** Row i straight from the logits in float64: t_c = z_ic + b_c, p = softmax(t). */

@@ -1,12 +1,12 @@
 // The what-if evaluator's two engines (WebAssembly SIMD and JavaScript), its prior-free class sums, their
 // merge across row sets, and the scan kept for a bias that does not move (plain Softmax).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SHOT_THRESHOLDS, mergeClassSums, summarizeClassSums, WhatIfEvaluator, type ClassSums } from '../../../../src/core/metrics';
+import { correctRows, DEFAULT_SHOT_THRESHOLDS, denseConfusion, mergeClassSums, summarizeClassSums, WhatIfEvaluator, type ClassSums } from '../../../../src/core/metrics';
 import { rowScanModuleBytes } from '../../../../src/core/metrics/rowScanWasm';
 import { priorBias, shiftedPrior } from '../../../../src/core/priors';
 import { randomLogits } from './reference';
 
-const plain = (s: ClassSums) => ({ ...s, support: Array.from(s.support), confusion: Array.from(s.confusion), nll: Array.from(s.nll), brier: Array.from(s.brier), binCount: Array.from(s.binCount), binConfidence: Array.from(s.binConfidence), binCorrect: Array.from(s.binCorrect) });
+const plain = (s: ClassSums) => ({ ...s, support: Array.from(s.support), cells: Array.from(s.cells), nll: Array.from(s.nll), brier: Array.from(s.brier), binCount: Array.from(s.binCount), binConfidence: Array.from(s.binConfidence), binCorrect: Array.from(s.binCorrect) });
 
 describe('the WebAssembly SIMD row scan', () => {
   it('is a valid module and is what the evaluator runs by default here', () => {
@@ -72,15 +72,19 @@ describe('class sums', () => {
       const merged = mergeClassSums(parts.map((p) => p.classSums(bias)));
       const all = whole.classSums(bias);
       expect(merged.numSamples).toBe(401);
-      expect(Array.from(merged.confusion)).toEqual(Array.from(all.confusion));
+      expect(Array.from(denseConfusion(merged))).toEqual(Array.from(denseConfusion(all)));
+      expect(merged.cells.length).toBeGreaterThan(all.cells.length); // cells split between parts are listed once per part
+      expect(correctRows(merged)).toBe(correctRows(all));
       expect(Array.from(merged.binCount)).toEqual(Array.from(all.binCount));
       const a = summarizeClassSums(merged, target, Float64Array.from(trainCounts), DEFAULT_SHOT_THRESHOLDS);
       const b = whole.evaluate(bias, { targetPrior: target });
       expect(a.expectedAccuracy).toBe(b.expectedAccuracy);
+      expect(a.top1).toBe(correctRows(all) / 401);
       expect(Array.from(a.perClassRecall)).toEqual(Array.from(b.perClassRecall));
-      expect(Array.from(a.perClassPrecision)).toEqual(Array.from(b.perClassPrecision));
       expect(a.shots).toEqual(b.shots);
       // Float sums in another order: equal to rounding.
+      a.perClassPrecision.forEach((p, k) => expect(p).toBeCloseTo(b.perClassPrecision[k] as number, 14));
+      expect(a.macroPrecision).toBeCloseTo(b.macroPrecision, 14);
       expect(a.nll).toBeCloseTo(b.nll, 12);
       expect(a.brier).toBeCloseTo(b.brier, 12);
       expect(a.ece).toBeCloseTo(b.ece, 12);
