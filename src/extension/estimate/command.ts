@@ -99,6 +99,8 @@ function runEstimate(workerPath: string, req: Request): Thenable<PriorEstimate> 
   );
 }
 
+const PANEL_READY_MS = 15_000;
+
 /**
  * The prior editor edits the classes of the run open in the metrics panel: open this run there unless it
  * already is, then apply. False when the run could not be opened (a run folder outside .lade/runs).
@@ -106,7 +108,10 @@ function runEstimate(workerPath: string, req: Request): Thenable<PriorEstimate> 
 async function handToPriorEditor(run: RunInfo, estimate: PriorEstimate, name: string): Promise<boolean> {
   const isOpen = (): boolean => !!MetricsPanel.open?.selected.runs.some((r) => path.resolve(r.dir) === path.resolve(run.dir));
   if (!isOpen()) await vscode.commands.executeCommand('lade.showMetrics', [run.name]);
-  if (!isOpen()) return false;
+  const panel = MetricsPanel.open;
+  if (!panel || !isOpen()) return false;
+  // One webview at a time (see MetricsPanel.whenReady); past the wait, focus the editor anyway.
+  await panel.whenReady(PANEL_READY_MS);
   await vscode.commands.executeCommand('lade.applyPrior', applyPriorArgument(estimate, name));
   await vscode.commands.executeCommand(`${PRIOR_VIEW_ID}.focus`);
   return true;

@@ -27,6 +27,7 @@ export interface MetricsSelection {
 export class MetricsPanel {
   private static current: MetricsPanel | undefined;
   private ready = false;
+  private readonly readyWaiters: (() => void)[] = [];
   private selection: MetricsSelection;
   private state: MetricsState;
   private readonly disposables: vscode.Disposable[] = [];
@@ -71,6 +72,7 @@ export class MetricsPanel {
         if (m.type === 'ready') {
           // A reloaded or re-shown webview starts empty: give it everything again.
           this.ready = true;
+          for (const wake of this.readyWaiters.splice(0)) wake();
           this.post({ type: 'setState', state: this.state });
           const target = session.target;
           if (target) this.post({ type: 'setTarget', prior: target });
@@ -84,6 +86,22 @@ export class MetricsPanel {
     panel.onDidDispose(() => {
       MetricsPanel.current = undefined;
       for (const d of this.disposables) d.dispose();
+    });
+  }
+
+  /**
+   * Resolves true once the webview has said 'ready', false after `timeoutMs`. Callers that open another
+   * webview next wait for it: code-server serves all webviews from one origin, and two loading at once
+   * can leave one blank (its service worker never takes control).
+   */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
     });
   }
 

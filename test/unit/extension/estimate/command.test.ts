@@ -90,8 +90,14 @@ describe('lade.estimatePrior', () => {
     vi.mocked(window.showQuickPick).mockImplementation(async (items) => (await items)[0]);
     vi.mocked(window.showOpenDialog).mockResolvedValue([Uri.file(fixture.deploy)]);
     let panelOpen = false;
-    vi.spyOn(MetricsPanel, 'open', 'get').mockImplementation(() => (panelOpen ? ({ selected: { runs: [{ dir: fixture.runDir }] } } as unknown as MetricsPanel) : undefined));
+    const order: string[] = [];
+    const whenReady = vi.fn(async () => {
+      order.push('panel ready');
+      return true;
+    });
+    vi.spyOn(MetricsPanel, 'open', 'get').mockImplementation(() => (panelOpen ? ({ selected: { runs: [{ dir: fixture.runDir }] }, whenReady } as unknown as MetricsPanel) : undefined));
     vi.mocked(commands.executeCommand).mockImplementation(async (id: string) => {
+      order.push(id);
       if (id === 'lade.showMetrics') panelOpen = true;
       return undefined;
     });
@@ -113,6 +119,8 @@ describe('lade.estimatePrior', () => {
 
     const calls = vi.mocked(commands.executeCommand).mock.calls.map((c) => c[0]);
     expect(calls).toEqual(['lade.showMetrics', 'lade.applyPrior', 'lade.priorEditor.focus']);
+    // The prior view's webview starts loading only once the metrics panel's has.
+    expect(order).toEqual(['lade.showMetrics', 'panel ready', 'lade.applyPrior', 'lade.priorEditor.focus']);
     expect(vi.mocked(commands.executeCommand).mock.calls[0]![1]).toEqual(['fixture']);
     const applied = vi.mocked(commands.executeCommand).mock.calls[1]![1] as { name: string; shares: Record<string, number>; intervals: Record<string, [number, number]> };
     expect(applied.name).toBe(outcome?.name);

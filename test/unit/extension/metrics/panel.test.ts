@@ -92,6 +92,24 @@ describe('metrics panel host', () => {
     expect(onMessage.mock.calls.map((c) => c[0])).toEqual([{ type: 'ready' }, { type: 'exportModel', run: 'lade-1' }]);
   });
 
+  it('tells waiters when its webview is ready, or gives up after the timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const root = mkdtempSync(path.join(tmpdir(), 'lade-panel-'));
+      const a = makeRun(root, 'a', 'lade', ['x', 'y'], { test: [0, 1] });
+      const panel = MetricsPanel.show(Uri.file('/ext'), new LadeSession(), { available: [a], runs: [a] }, vi.fn());
+      const late = panel.whenReady(1000);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await late).toBe(false);
+      const waiting = panel.whenReady(1000);
+      receive({ type: 'ready' });
+      expect(await waiting).toBe(true);
+      expect(await panel.whenReady(0)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('says what is wrong with a selection instead of showing numbers', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'lade-panel-'));
     const a = makeRun(root, 'a', 'lade', ['x', 'y'], { test: [0, 1] });
