@@ -552,10 +552,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const classes = state?.status === 'ready' ? state.runs[0]?.classes.length : undefined;
   if (classes !== undefined && m.prior.shares.length !== classes) return;
   target = m.prior;
-  // Only the workers' answers redraw the numbers; until then just say which prior is being computed.
+  // Only the workers' answers touch the page (label and numbers together): a DOM change now would make the
+  // browser lay the page out while the workers compute, and their answers would wait for that frame.
   requestAll();
-  if (layout) layout.label.textContent = target.label;
-  else render();
+  if (!layout) render();
 });
 
 // Canvases measure their width once per layout: rebuild the layout when the panel is resized.
