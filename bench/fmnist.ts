@@ -6,7 +6,7 @@
 // {"uniform": {"softmax", "pc_softmax", "lade"}, "forward-50": ...} in percent.
 // Options: --epochs N (12) --model cnn|resnet20 --batch N (128) --lr X (0.05) --size N (28) --out DIR
 //          --n-max N (6000) --test N (1000) --val-fraction F (0: train on every LT image) --backend B
-//          --workers 1|2 --json
+//          --workers 1|2 --losses ce,lade (both) --json
 // --val-fraction F holds out F of each class's training images as a labelled val split (written to each
 // run's logits-val.bin): the calibration split that bench:prior needs.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { trainRun } from '../src/core/train';
-import { evaluateRuns, loadRun, parsePriorSpec, type PriorEvaluation } from '../src/core/train/runEvaluation';
+import { evaluateRuns, loadRun, parsePriorSpec, type LoadedRun, type PriorEvaluation } from '../src/core/train/runEvaluation';
 import type { BackendSetting, LossKind, ModelKind } from '../src/protocol/training';
 
 const { values: a } = parseArgs({
@@ -29,6 +29,7 @@ const { values: a } = parseArgs({
     'n-max': { type: 'string', default: '6000' },
     test: { type: 'string', default: '1000' },
     'val-fraction': { type: 'string', default: '0' },
+    losses: { type: 'string', default: 'ce,lade' },
     backend: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
@@ -99,10 +100,13 @@ async function main(): Promise<void> {
   }
   const root = path.join(a.out!, 'fashion-mnist-lt');
   writeTree(source, root, Number(a['n-max']), Number(a.test));
-  const ce = loadRun(await train(root, 'ce'));
-  const lade = loadRun(await train(root, 'lade'));
+  const losses = a.losses!.split(',');
+  const unknown = losses.filter((l) => l !== 'ce' && l !== 'lade');
+  if (unknown.length > 0 || losses.length === 0) throw new Error(`--losses takes ce, lade or both, got '${a.losses}'`);
+  const runs: LoadedRun[] = [];
+  for (const loss of losses as LossKind[]) runs.push(loadRun(await train(root, loss)));
   const priors = ['forward:50', 'forward:25', 'forward:10', 'forward:5', 'forward:2', 'uniform', 'backward:2', 'backward:5', 'backward:10', 'backward:25', 'backward:50'];
-  const evals: PriorEvaluation[] = priors.map((p) => evaluateRuns([ce, lade], parsePriorSpec(p)));
+  const evals: PriorEvaluation[] = priors.map((p) => evaluateRuns(runs, parsePriorSpec(p)));
   if (a.json) {
     const out: Record<string, Record<string, number>> = {};
     for (const e of evals) out[e.prior] = Object.fromEntries(e.results.map((r) => [r.method, 100 * r.metrics.expectedAccuracy]));
