@@ -10,7 +10,7 @@
 //       vA := f64x2.promote_low_f32x4(v128.load64_zero e) * v128.load scale
 //       vB := f64x2.promote_low_f32x4(v128.load64_zero e+8) * v128.load scale+16
 //       sA += vA; sB += vB; qA += vA * vA; qB += vB * vB
-//       m := vA > bA; bA := select(vA, bA, m); iA := select(idx, iA, m)    ;; same for B
+//       m := vA > bA; bA := f64x2.pmax(bA, vA); iA := select(idx, iA, m)   ;; same for B
 //       idx += (4, 4); e += 16; scale += 32
 //     (best, arg) := the lanes' maximum, the lower column on a tie
 //     for k in c & ~3 .. c - 1: v := E_k B_k; s0 += v; q0 += v * v; if v > best: (best, arg) := (v, k)
@@ -62,6 +62,7 @@ const simd = {
   i64x2Add: 0xce,
   f64x2Add: 0xf0,
   f64x2Mul: 0xf2,
+  f64x2Pmax: 0xf7,
 } as const;
 
 function uleb(n: number): number[] {
@@ -117,10 +118,10 @@ const accumulate = (v: number, sum: number, squares: number) => [
   ...get(sum), ...get(v), ...s(simd.f64x2Add), ...set(sum),
   ...get(squares), ...get(v), ...get(v), ...s(simd.f64x2Mul), ...s(simd.f64x2Add), ...set(squares),
 ];
-/** Per lane: where v > best, best := v and its column base := idx. */
+/** Per lane: where v > best, best := v (pmax: best < v ? v : best, one instruction) and its column base := idx. */
 const keepMax = (v: number, best: number, index: number) => [
   ...get(v), ...get(best), ...s(simd.f64x2Gt), ...set(M),
-  ...get(v), ...get(best), ...get(M), ...s(simd.v128Bitselect), ...set(best),
+  ...get(best), ...get(v), ...s(simd.f64x2Pmax), ...set(best),
   ...get(IDX), ...get(index), ...get(M), ...s(simd.v128Bitselect), ...set(index),
 ];
 /** One lane's maximum into (best, arg) if larger, or equal at a lower column. */
