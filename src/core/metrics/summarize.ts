@@ -59,6 +59,7 @@ export function summarizeClassSums(
   let totalWeight = 0;
   let nll = 0;
   let brier = 0;
+  const binsPerClass = ECE_BINS; // a local: under tsx an imported constant is a getter call per use
   const bins = {
     weight: new Float64Array(ECE_BINS),
     count: new Int32Array(ECE_BINS),
@@ -71,8 +72,8 @@ export function summarizeClassSums(
     totalWeight += w * support[y];
     nll += w * sums.nll[y];
     brier += w * sums.brier[y];
-    for (let b = 0; b < ECE_BINS; b++) {
-      const j = y * ECE_BINS + b;
+    for (let b = 0; b < binsPerClass; b++) {
+      const j = y * binsPerClass + b;
       const n = sums.binCount[j];
       if (n === 0) continue;
       bins.count[b] += n;

@@ -173,9 +173,10 @@ export class WhatIfEvaluator {
     const confusion = new Int32Array(c * c);
     const nll = new Float64Array(c);
     const brier = new Float64Array(c);
-    const binCount = new Int32Array(c * ECE_BINS);
-    const binConfidence = new Float64Array(c * ECE_BINS);
-    const binCorrect = new Int32Array(c * ECE_BINS);
+    const bins = ECE_BINS; // a local: under tsx an imported constant is a getter call per use
+    const binCount = new Int32Array(c * bins);
+    const binConfidence = new Float64Array(c * bins);
+    const binCorrect = new Int32Array(c * bins);
     const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
     for (let r = 0; r < count; r++) {
       const i = rows ? rows[r] : r;
@@ -198,7 +199,7 @@ export class WhatIfEvaluator {
       confusion[y * c + res.arg]++;
       nll[y] -= res.logProbLabel;
       brier[y] += res.sumSquares - 2 * res.probLabel + 1;
-      const bin = y * ECE_BINS + Math.min(ECE_BINS - 1, Math.max(0, Math.ceil(res.confidence * ECE_BINS) - 1));
+      const bin = y * bins + Math.min(bins - 1, Math.max(0, Math.ceil(res.confidence * bins) - 1));
       binCount[bin]++;
       binConfidence[bin] += res.confidence;
       if (res.arg === y) binCorrect[bin]++;
