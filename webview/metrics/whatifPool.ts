@@ -114,6 +114,8 @@ export class WhatIfPool {
         const m = e.data;
         if (m.type === 'error') {
           this.onError(m.message);
+          // Its part of the answer in flight will not come: let the others' stand as errors, not wait forever.
+          if (this.inFlight) this.answer(w, this.inFlight.id, []);
         } else if (m.type === 'loaded') {
           loadedParts[w] = m;
           if (m.engine === 'js') this.engine = 'js';
