@@ -193,6 +193,29 @@ describe('metrics panel webview', () => {
     expect(await w.page.locator('canvas.full-matrix').count()).toBe(1);
   });
 
+  it('shows one method\'s refusal in its own column while the others keep the core\'s numbers', async () => {
+    // A CE run with a class it never saw in training: PC Softmax cannot compensate it (-log 0), the rest can.
+    const gap = [300, 150, 60, 25, 10, 0];
+    const ceGap = { ...run('ce-gap', 'ce'), trainCounts: gap };
+    await w.post({ type: 'setState', state: ready([run('lade-1', 'lade'), ceGap]) });
+    const target = uniformPrior(C);
+    await w.post({ type: 'setTarget', prior: { label: 'uniform-gap', shares: Array.from(target) } });
+    const cells = await waitFor(w, 'uniform-gap');
+    const gapEvaluator = new WhatIfEvaluator({ logits: data.ce, labels: data.labels, numClasses: C }, { trainCounts: gap });
+    expect(cells['ce-gap:softmax']!.expectedAccuracy).toBeCloseTo(gapEvaluator.evaluatePrior('softmax', gap, target).expectedAccuracy, 12);
+    expect(cells['ce-gap:softmax']!.nll).toBeCloseTo(gapEvaluator.evaluatePrior('softmax', gap, target).nll, 9);
+    expect(cells['lade-1:lade']!.expectedAccuracy).toBeCloseTo(lade.evaluatePrior('lade', trainCounts, target).expectedAccuracy, 12);
+    expect(cells['ce-gap:pc']).toBeUndefined(); // no numbers in its cells
+    const alert = w.page.locator('[data-testid=results] p[role=alert]');
+    expect(await alert.innerText()).toContain('PC Softmax: PC Softmax: class 5 has no training images (source prior 0)');
+    // Its error clears with a prior that gives that class nothing.
+    const without = Float64Array.from([0.3, 0.3, 0.2, 0.1, 0.1, 0]);
+    await w.post({ type: 'setTarget', prior: { label: 'no-sandal', shares: Array.from(without) } });
+    const after = await waitFor(w, 'no-sandal');
+    expect(after['ce-gap:pc']!.expectedAccuracy).toBeCloseTo(gapEvaluator.evaluatePrior('ce-pc', gap, without).expectedAccuracy, 12);
+    expect(await alert.count()).toBe(0);
+  });
+
   it('posts typed commands, restores its view after a reload, and reports a wrong logits file', async () => {
     await w.page.getByRole('button', { name: 'Export lade-1 adjusted…' }).click();
     await w.page.getByLabel('ce-1 (ce, 6 classes)').uncheck();
