@@ -7,6 +7,9 @@
 // confidence, log S_i the NLL, sum (E B)^2 / S^2 the Brier score. No exp in the hot loop.
 // Where the products underflow (bias gaps beyond ~57 nats, or a zero target probability on the
 // row's top class) the row is recomputed exactly from the logits.
+// The pass leaves prior-free class sums (classSums.ts) that any target prior then summarises; the last
+// few full-set scans are kept by bias, so a bias that does not move (plain Softmax) costs no new pass.
+// The hot loop runs as WebAssembly SIMD where it can, else as JavaScript, with identical results (rowScan.ts).
 import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
 import { type ClassSums, confusionCells, denseConfusion, ECE_BINS } from './classSums';
 import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
