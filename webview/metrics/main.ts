@@ -84,8 +84,6 @@ async function loadRuns(s: Ready): Promise<void> {
   columns = columns.map((c) => (duplicates.has(c.label) ? { ...c, label: `${c.label} (${c.run})` } : c));
   if (!view.focus || !columns.some((c) => c.id === view.focus)) view.focus = columns.find((c) => c.kind === 'lade')?.id ?? columns.at(-1)?.id ?? null;
   render();
-  const first = s.runs[0];
-  const numSamples = first?.numSamples ?? 0;
   const threads: Worker[] = [];
   try {
     const [runs] = await Promise.all([
@@ -94,19 +92,17 @@ async function loadRuns(s: Ready): Promise<void> {
           const [logits, labels] = await Promise.all([fetchBinary(run.logitsUrl, `${run.name} logits`), fetchBinary(run.labelsUrl, `${run.name} labels`)]);
           const expected = run.numSamples * run.classes.length * 4;
           if (logits.byteLength !== expected) throw new Error(`${run.name}: logits-${run.split}.bin has ${logits.byteLength} bytes, expected ${run.numSamples} x ${run.classes.length} x 4 = ${expected}.`);
-          if (run.numSamples !== numSamples || labels.byteLength !== numSamples * 4) {
-            throw new Error(`${run.name}: ${labels.byteLength / 4} labels for ${run.numSamples} rows; every compared run needs the same ${numSamples} evaluation rows.`);
-          }
-          return { name: run.name, methods: methodsOf(run), logits, labels, trainCounts: run.trainCounts };
+          if (labels.byteLength !== run.numSamples * 4) throw new Error(`${run.name}: labels-${run.split}.bin has ${labels.byteLength} bytes, expected ${run.numSamples} x 4 = ${run.numSamples * 4}.`);
+          return { name: run.name, numSamples: run.numSamples, methods: methodsOf(run), logits, labels, trainCounts: run.trainCounts };
         }),
       ),
-      ...Array.from({ length: workerCount(numSamples) }, async () => threads.push(await startWorker())),
+      ...Array.from({ length: workerCount(Math.min(...s.runs.map((r) => r.numSamples))) }, async () => threads.push(await startWorker())),
     ]);
     if (key !== loadKey) {
       for (const t of threads) t.terminate();
       return; // another selection arrived meanwhile
     }
-    const setup = { numClasses: first?.classes.length ?? 0, numSamples, thresholds: s.shots, perClassTestCount: s.perClassTestCount };
+    const setup = { numClasses: s.runs[0]?.classes.length ?? 0, thresholds: s.shots, perClassTestCount: s.perClassTestCount };
     pool = new WhatIfPool(threads, runs, setup, render, (message) => {
       loadError = message;
       render();

@@ -6,9 +6,10 @@ import { mergeClassSums, subsetProtocol, summarizeClassSums, sweepSettings, type
 import { uniformPrior } from '../../src/core/priors';
 import type { FromWorker, MethodPart, MethodResult, MethodSpec, RunSlice, Scalars, SweepPoint, ToWorker } from './workerProtocol';
 
-/** A run as fetched: its logits and labels over all rows. */
+/** A run as fetched: its logits and labels over all its rows. */
 export interface LoadedRun {
   readonly name: string;
+  readonly numSamples: number;
   readonly methods: readonly MethodSpec[];
   readonly logits: ArrayBuffer;
   readonly labels: ArrayBuffer;
@@ -17,14 +18,13 @@ export interface LoadedRun {
 
 export interface PoolSetup {
   readonly numClasses: number;
-  readonly numSamples: number;
   readonly thresholds: ShotThresholds;
   readonly perClassTestCount: number;
 }
 
 type Load = Extract<ToWorker, { type: 'load' }>;
 
-/** How many workers: one per core, at most four (the page needs a core too), never more than rows. */
+/** How many workers: one per core, at most four (the page needs a core too), never more than the smallest run's rows. */
 export function workerCount(numSamples: number): number {
   const cores = typeof navigator === 'object' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
   return Math.max(1, Math.min(4, cores, numSamples));
@@ -40,7 +40,7 @@ function subsetsOf(run: LoadedRun, setup: PoolSetup): Subset[] | string {
   }
 }
 
-/** Worker w's share of rows: [start, end). */
+/** Worker w's share of a run's n rows: [start, end). */
 function share(w: number, workers: number, n: number): [number, number] {
   return [Math.floor((w * n) / workers), Math.floor(((w + 1) * n) / workers)];
 }
@@ -48,8 +48,8 @@ function share(w: number, workers: number, n: number): [number, number] {
 function loadMessages(runs: readonly LoadedRun[], setup: PoolSetup, workers: number, subsets: (Subset[] | string)[]): Load[] {
   const c = setup.numClasses;
   return Array.from({ length: workers }, (_, w) => {
-    const [start, end] = share(w, workers, setup.numSamples);
     const slices = runs.map((run, r): RunSlice => {
+      const [start, end] = share(w, workers, run.numSamples);
       const sets = subsets[r];
       return {
         methods: run.methods,

@@ -17,6 +17,7 @@ const trainCounts = [300, 150, 60, 25, 10, 4];
 const C = classes.length;
 const PER_CLASS = 20;
 const N = C * PER_CLASS;
+const HALF = 61; // not a multiple of the worker count or of C
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -45,6 +46,9 @@ function makeRuns(dir: string): { labels: Int32Array; ce: Float32Array; lade: Fl
   writeFileSync(path.join(dir, 'labels-test.bin'), Buffer.from(labels.buffer));
   writeFileSync(path.join(dir, 'logits-ce.bin'), Buffer.from(ce.buffer));
   writeFileSync(path.join(dir, 'logits-lade.bin'), Buffer.from(lade.buffer));
+  // A run over fewer evaluation rows (the first HALF), compared side by side with the full one.
+  writeFileSync(path.join(dir, 'labels-half.bin'), Buffer.from(labels.slice(0, HALF).buffer));
+  writeFileSync(path.join(dir, 'logits-half.bin'), Buffer.from(lade.slice(0, HALF * C).buffer));
   return { labels, ce, lade };
 }
 
@@ -125,6 +129,8 @@ describe('metrics panel webview', () => {
         '/runs/labels-test.bin': path.join(dir, 'labels-test.bin'),
         '/runs/logits-ce.bin': path.join(dir, 'logits-ce.bin'),
         '/runs/logits-lade.bin': path.join(dir, 'logits-lade.bin'),
+        '/runs/labels-half.bin': path.join(dir, 'labels-half.bin'),
+        '/runs/logits-half.bin': path.join(dir, 'logits-half.bin'),
       },
     });
   });
@@ -214,6 +220,25 @@ describe('metrics panel webview', () => {
     const after = await waitFor(w, 'no-sandal');
     expect(after['ce-gap:pc']!.expectedAccuracy).toBeCloseTo(gapEvaluator.evaluatePrior('ce-pc', gap, without).expectedAccuracy, 12);
     expect(await alert.count()).toBe(0);
+  });
+
+  it('compares runs over different numbers of evaluation rows, each split across the workers on its own', async () => {
+    const half = { ...run('lade-half', 'lade', '/runs/logits-half.bin'), labelsUrl: '/runs/labels-half.bin', numSamples: HALF };
+    await w.post({ type: 'setState', state: ready([run('lade-1', 'lade'), half]) });
+    const target = buildPreset({ kind: 'backward', ratio: 5, perClassCount: PER_CLASS }, classes, trainCounts);
+    await w.post({ type: 'setTarget', prior: { label: 'halves', shares: Array.from(target) } });
+    const cells = await waitFor(w, 'halves');
+    const short = new WhatIfEvaluator({ logits: data.lade.slice(0, HALF * C), labels: data.labels.slice(0, HALF), numClasses: C }, { trainCounts });
+    for (const [method, evaluator] of [['lade-1:lade', lade], ['lade-half:lade', short]] as const) {
+      const m = evaluator.evaluatePrior('lade', trainCounts, target);
+      expect(cells[method]!.expectedAccuracy).toBeCloseTo(m.expectedAccuracy, 12);
+      expect(cells[method]!.macroPrecision).toBeCloseTo(m.macroPrecision, 12);
+      expect(cells[method]!.nll).toBeCloseTo(m.nll, 9);
+      expect(cells[method]!.ece).toBeCloseTo(m.ece, 9);
+    }
+    expect(cells['lade-half:lade']!.expectedAccuracy).not.toBe(cells['lade-1:lade']!.expectedAccuracy);
+    const headers = await w.page.locator('[data-testid=results] thead th').allInnerTexts();
+    expect(headers.slice(1)).toEqual(['LADE (lade-1)', 'LADE (lade-half)']);
   });
 
   it('posts typed commands, restores its view after a reload, and reports a wrong logits file', async () => {
