@@ -30,6 +30,60 @@ export interface ClassSums {
   readonly binCorrect: Int32Array;
 }
 
+/** Per-row results of a scan, in the shape every pass (full, incremental, exact row) writes them. */
+export interface RowResult {
+  arg: number;
+  /** max_c p_ic */
+  confidence: number;
+  /** log p_{i, y_i} */
+  logProbLabel: number;
+  /** sum_c p_ic^2 */
+  sumSquares: number;
+  probLabel: number;
+}
+
+/** Adds row results up into ClassSums, one row at a time. */
+export class ClassSumsBuilder {
+  private readonly support: Int32Array;
+  private readonly confusion: Int32Array;
+  private readonly nll: Float64Array;
+  private readonly brier: Float64Array;
+  private readonly binCount: Int32Array;
+  private readonly binConfidence: Float64Array;
+  private readonly binCorrect: Int32Array;
+  private rows = 0;
+
+  constructor(private readonly numClasses: number) {
+    const c = numClasses;
+    this.support = new Int32Array(c);
+    this.confusion = new Int32Array(c * c);
+    this.nll = new Float64Array(c);
+    this.brier = new Float64Array(c);
+    this.binCount = new Int32Array(c * ECE_BINS);
+    this.binConfidence = new Float64Array(c * ECE_BINS);
+    this.binCorrect = new Int32Array(c * ECE_BINS);
+  }
+
+  add(y: number, res: RowResult): void {
+    const bins = ECE_BINS;
+    this.rows++;
+    this.support[y]++;
+    this.confusion[y * this.numClasses + res.arg]++;
+    this.nll[y] -= res.logProbLabel;
+    this.brier[y] += res.sumSquares - 2 * res.probLabel + 1;
+    const bin = y * bins + Math.min(bins - 1, Math.max(0, Math.ceil(res.confidence * bins) - 1));
+    this.binCount[bin]++;
+    this.binConfidence[bin] += res.confidence;
+    if (res.arg === y) this.binCorrect[bin]++;
+  }
+
+  finish(): ClassSums {
+    const { numClasses, rows: numSamples, support, nll, brier, binCount, binConfidence, binCorrect } = this;
+    const cells = confusionCells(this.confusion, numClasses, numSamples);
+    return { numClasses, numSamples, support, cells, nll, brier, binCount, binConfidence, binCorrect };
+  }
+}
+
 /** The non-empty cells of a row-major C x C confusion count matrix over `numSamples` rows, row by row. */
 export function confusionCells(confusion: Int32Array, numClasses: number, numSamples: number): Int32Array {
   const cells = new Int32Array(3 * Math.min(numSamples, confusion.length));

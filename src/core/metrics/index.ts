@@ -2,7 +2,7 @@
 export { evaluateLogits, type EvaluateLogitsInput } from './evaluate';
 export { ECE_BINS, classSumsBuffers, confusionCells, copyClassSums, correctRows, denseConfusion, mergeClassSums, type ClassSums } from './classSums';
 export { type RowScanEngine } from './rowScan';
-export { WhatIfEvaluator, type EvaluateOptions, type LogitSet, type WhatIfOptions } from './whatif';
+export { WhatIfEvaluator, type EvaluateOptions, type LogitSet, type PassKind, type WhatIfOptions } from './whatif';
 export { firstImagesMask, shiftSweep, subsetProtocol, sweepSettings, type ShiftSweepRow, type Subset, type SubsetSpec } from './subset';
 export { shotGroup, summarizeClassSums, type ShotGroup, type Summary } from './summarize';
 export {

@@ -9,9 +9,13 @@
 // row's top class) the row is recomputed exactly from the logits.
 // The pass leaves prior-free class sums (classSums.ts) that any target prior then summarises; the last
 // few full-set scans are kept by bias, so a bias that does not move (plain Softmax) costs no new pass.
+// A full pass also keeps its per-row S_i, sum of squares and winner. A slider move changes one class's
+// target share and rescales the rest, so the new bias differs from the kept one by a common shift (which
+// softmax ignores) on all but a few classes D: then S_i gains E_ic (B'_c - B_c) over c in D, the winner is
+// the old one or a class in D, and only rows whose old winner is in D are rescanned: O(N |D|), not O(N C).
 // The hot loop runs as WebAssembly SIMD where it can, else as JavaScript, with identical results (rowScan.ts).
 import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
-import { type ClassSums, confusionCells, denseConfusion, ECE_BINS } from './classSums';
+import { type ClassSums, ClassSumsBuilder, denseConfusion, type RowResult } from './classSums';
 import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
 import { summarizeClassSums } from './summarize';
 import { DEFAULT_SHOT_THRESHOLDS, type EvalMetrics, type ShotThresholds } from './types';
@@ -43,18 +47,30 @@ export interface EvaluateOptions {
 const EXACT_ROW_BELOW = 1e-25;
 /** Full-set scans kept, newest first: one per method a worker asks about, plus the uniform prior's. */
 const CACHED_SCANS = 4;
+/** Full passes whose per-row state is kept for incremental updates (one per method of a run). */
+const KEPT_BASES = 2;
+/** Classes may differ from the common shift by this much (nats) and count as unchanged: rescaling leaves ~1e-16. */
+const SHIFT_TOLERANCE = 1e-12;
+/** Beyond this share of classes changed, a full pass is cheaper than the incremental one. */
+const INCREMENTAL_MAX_SHARE = 1 / 8;
+/** A class raised this far (nats) above the kept pass's largest bias takes a full pass instead. */
+const MAX_LOG_SCALE = 600;
+/** An updated S_i below this share of the kept one lost digits to cancellation: rescan the row. */
+const CANCELLATION_BELOW = 1e-6;
 
-/** Per-row results of the scan, written by the fast and the exact path alike. */
-interface RowResult {
-  arg: number;
-  /** max_c p_ic */
-  confidence: number;
-  /** log p_{i, y_i} */
-  logProbLabel: number;
-  /** sum_c p_ic^2 */
-  sumSquares: number;
-  probLabel: number;
+/** What a full pass over all rows leaves for the incremental path, in that pass's scale B_c = exp(b_c - maxBias). */
+interface RowBase {
+  readonly bias: Float64Array;
+  readonly maxBias: number;
+  /** S_i; NaN where the row went the exact way (it is then recomputed exactly again). */
+  readonly sum: Float64Array;
+  readonly squares: Float64Array;
+  readonly best: Float64Array;
+  readonly arg: Int32Array;
 }
+
+/** How the last classSums() call was answered: for tests and benchmarks. */
+export type PassKind = 'full' | 'incremental' | 'cached' | 'rows';
 
 export class WhatIfEvaluator {
   readonly numSamples: number;
@@ -68,6 +84,8 @@ export class WhatIfEvaluator {
   private readonly trainCounts: Float64Array | null;
   private readonly thresholds: ShotThresholds;
   private readonly cache: { bias: Float64Array; sums: ClassSums }[] = [];
+  private readonly bases: RowBase[] = [];
+  private last: PassKind = 'full';
 
   constructor(set: LogitSet, options: WhatIfOptions = {}) {
     const { logits, labels, numClasses: c } = set;
@@ -109,6 +127,11 @@ export class WhatIfEvaluator {
     }
   }
 
+  /** How the last classSums() call was answered. */
+  get lastPass(): PassKind {
+    return this.last;
+  }
+
   /** Which engine runs the hot loop: 'wasm' (SIMD) or the JavaScript fallback. */
   get engine(): RowScanEngine {
     return this.scanner.engine;
@@ -138,10 +161,20 @@ export class WhatIfEvaluator {
    */
   classSums(biasIn?: ArrayLike<number>, rows?: Int32Array): ClassSums {
     const bias = checkBias(biasIn, this.numClasses);
-    if (rows) return this.scan(bias, rows, null);
+    if (rows) {
+      this.last = 'rows';
+      return this.scan(bias, rows, null);
+    }
     const at = this.cache.findIndex((entry) => sameValues(entry.bias, bias));
     const hit = at >= 0 ? this.cache.splice(at, 1)[0] : undefined;
-    const entry = hit ?? { bias, sums: this.scan(bias, undefined, null) };
+    let entry = hit;
+    if (entry) {
+      this.last = 'cached';
+    } else {
+      const incremental = this.incremental(bias);
+      this.last = incremental ? 'incremental' : 'full';
+      entry = { bias, sums: incremental ?? this.scan(bias, undefined, null) };
+    }
     this.cache.unshift(entry);
     this.cache.length = Math.min(this.cache.length, CACHED_SCANS);
     return entry.sums;
@@ -172,14 +205,18 @@ export class WhatIfEvaluator {
         if (!(i >= 0 && i < this.numSamples)) throw new Error(`Evaluation: row index ${i} is outside 0..${this.numSamples - 1}.`);
       }
     }
-    const support = new Int32Array(c);
-    const confusion = new Int32Array(c * c);
-    const nll = new Float64Array(c);
-    const brier = new Float64Array(c);
-    const bins = ECE_BINS; // a local: under tsx an imported constant is a getter call per use
-    const binCount = new Int32Array(c * bins);
-    const binConfidence = new Float64Array(c * bins);
-    const binCorrect = new Int32Array(c * bins);
+    const full = !rows && !predictions;
+    const base: RowBase | null = full
+      ? {
+          bias,
+          maxBias,
+          sum: new Float64Array(count),
+          squares: new Float64Array(count),
+          best: new Float64Array(count),
+          arg: new Int32Array(count),
+        }
+      : null;
+    const out = new ClassSumsBuilder(c);
     const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
     for (let r = 0; r < count; r++) {
       const i = rows ? rows[r] : r;
@@ -190,25 +227,104 @@ export class WhatIfEvaluator {
       const best = rowSums[2];
       if (best < EXACT_ROW_BELOW) {
         this.exactRow(i, bias, res);
+        if (base) base.sum[i] = NaN;
       } else {
         res.arg = rowSums[3];
         res.confidence = best / sum;
         res.logProbLabel = this.labelGap[i] + logScale[y] - Math.log(sum);
         res.sumSquares = rowSums[1] / (sum * sum);
         res.probLabel = (e[row + y] * scale[y]) / sum;
+        if (base) {
+          base.sum[i] = sum;
+          base.squares[i] = rowSums[1];
+          base.best[i] = best;
+          base.arg[i] = res.arg;
+        }
       }
       if (predictions) predictions[r] = res.arg;
-      support[y]++;
-      confusion[y * c + res.arg]++;
-      nll[y] -= res.logProbLabel;
-      brier[y] += res.sumSquares - 2 * res.probLabel + 1;
-      const bin = y * bins + Math.min(bins - 1, Math.max(0, Math.ceil(res.confidence * bins) - 1));
-      binCount[bin]++;
-      binConfidence[bin] += res.confidence;
-      if (res.arg === y) binCorrect[bin]++;
+      out.add(y, res);
     }
-    const cells = confusionCells(confusion, c, count);
-    return { numClasses: c, numSamples: count, support, cells, nll, brier, binCount, binConfidence, binCorrect };
+    if (base) {
+      this.bases.unshift(base);
+      this.bases.length = Math.min(this.bases.length, KEPT_BASES);
+    }
+    return out.finish();
+  }
+
+  /**
+   * The sums for `bias` from a kept full pass whose bias differs from it, up to a common shift, on few
+   * classes; null when no kept pass is close enough.
+   */
+  private incremental(bias: Float64Array): ClassSums | null {
+    const c = this.numClasses;
+    let chosen: { base: RowBase; shift: number; changed: number[] } | null = null;
+    for (const base of this.bases) {
+      const d = changedClasses(base.bias, bias, Math.floor(c * INCREMENTAL_MAX_SHARE));
+      if (d && (!chosen || d.changed.length < chosen.changed.length)) chosen = { base, ...d };
+    }
+    if (!chosen) return null;
+    const { base, shift, changed } = chosen;
+    const { scale, out: rowSums, expLogits: e } = this.scanner;
+    // The kept pass's scale, with the changed classes moved; a row rescanned below uses all of it.
+    const logScale = new Float64Array(c);
+    for (let k = 0; k < c; k++) logScale[k] = base.bias[k] - base.maxBias;
+    for (const k of changed) {
+      logScale[k] = bias[k] - shift - base.maxBias;
+      if (logScale[k] > MAX_LOG_SCALE) return null; // E_ik B_k could overflow: rescale in a full pass
+    }
+    for (let k = 0; k < c; k++) scale[k] = Math.exp(logScale[k]);
+    const dn = changed.length;
+    const cls = Int32Array.from(changed);
+    const before = Float64Array.from(changed, (k) => Math.exp(base.bias[k] - base.maxBias));
+    const after = Float64Array.from(changed, (k) => scale[k]);
+    const isChanged = new Uint8Array(c);
+    for (const k of changed) isChanged[k] = 1;
+
+    const out = new ClassSumsBuilder(c);
+    const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
+    for (let i = 0; i < this.numSamples; i++) {
+      const y = this.labels[i];
+      const row = i * c;
+      const keptSum = base.sum[i];
+      let sum = keptSum;
+      let squares = base.squares[i];
+      let best = base.best[i];
+      let arg = base.arg[i];
+      let rescan = Number.isNaN(keptSum) || isChanged[arg] === 1;
+      if (!rescan) {
+        for (let j = 0; j < dn; j++) {
+          const k = cls[j];
+          const ek = e[row + k];
+          const vo = ek * before[j];
+          const vn = ek * after[j];
+          sum += vn - vo;
+          squares += vn * vn - vo * vo;
+          if (vn > best || (vn === best && k < arg)) {
+            best = vn;
+            arg = k;
+          }
+        }
+        rescan = sum < keptSum * CANCELLATION_BELOW || squares < 0;
+      }
+      if (rescan) {
+        this.scanner.scan(row);
+        sum = rowSums[0];
+        squares = rowSums[1];
+        best = rowSums[2];
+        arg = rowSums[3];
+      }
+      if (best < EXACT_ROW_BELOW) {
+        this.exactRow(i, bias, res);
+      } else {
+        res.arg = arg;
+        res.confidence = best / sum;
+        res.logProbLabel = this.labelGap[i] + logScale[y] - Math.log(sum);
+        res.sumSquares = squares / (sum * sum);
+        res.probLabel = (e[row + y] * scale[y]) / sum;
+      }
+      out.add(y, res);
+    }
+    return out.finish();
   }
 
   /** Row i straight from the logits in float64: t_c = z_ic + b_c, p = softmax(t). */
@@ -245,6 +361,35 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/**
+ * The classes whose bias moved from `from` to `to` by other than the shift most classes share, when there
+ * are at most `limit` of them; null otherwise or when a class leaves or joins -Infinity.
+ */
+function changedClasses(from: Float64Array, to: Float64Array, limit: number): { shift: number; changed: number[] } | null {
+  const c = from.length;
+  const deltas: number[] = [];
+  for (let k = 0; k < c; k++) {
+    if (from[k] === -Infinity || to[k] === -Infinity) {
+      if (from[k] !== to[k]) return null;
+    } else {
+      deltas.push(to[k] - from[k]);
+    }
+  }
+  if (deltas.length === 0) return null;
+  // With at most `limit` < C/2 classes off the shared shift, the median is on it.
+  const sorted = Float64Array.from(deltas).sort();
+  const shift = sorted[sorted.length >> 1];
+  const changed: number[] = [];
+  for (let k = 0; k < c; k++) {
+    if (from[k] === -Infinity) continue;
+    if (Math.abs(to[k] - from[k] - shift) > SHIFT_TOLERANCE) {
+      changed.push(k);
+      if (changed.length > limit) return null;
+    }
+  }
+  return { shift, changed };
 }
 
 /** A bias of C numbers, each finite or -Infinity ("never predict"), at least one finite. */
