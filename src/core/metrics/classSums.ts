@@ -42,10 +42,54 @@ export interface RowResult {
   probLabel: number;
 }
 
+/** Dense confusion scratch up to this many cells (16 MiB); beyond it, a map of the cells rows touch. */
+const DENSE_CONFUSION_CELLS = 4_000_000;
+
+/**
+ * Counts confusion cells across passes without a C x C matrix per pass: a zeroed scratch matrix (kept by
+ * the caller and handed back zeroed) plus the list of cells touched, so a pass costs O(rows), not O(C^2).
+ */
+export class ConfusionCounter {
+  private readonly dense: Int32Array | null;
+  private readonly sparse = new Map<number, number>();
+  private touched: number[] = [];
+
+  constructor(private readonly numClasses: number) {
+    const cells = numClasses * numClasses;
+    this.dense = cells <= DENSE_CONFUSION_CELLS ? new Int32Array(cells) : null;
+  }
+
+  add(y: number, predicted: number): void {
+    const at = y * this.numClasses + predicted;
+    if (this.dense) {
+      if (this.dense[at]++ === 0) this.touched.push(at);
+    } else {
+      this.sparse.set(at, (this.sparse.get(at) ?? 0) + 1);
+    }
+  }
+
+  /** The counted cells as [y, predicted, rows] triples in row-major order; the counter starts over. */
+  take(): Int32Array {
+    const c = this.numClasses;
+    const dense = this.dense;
+    const order = Int32Array.from(dense ? this.touched : this.sparse.keys()).sort();
+    const cells = new Int32Array(order.length * 3);
+    for (let j = 0; j < order.length; j++) {
+      const at = order[j];
+      cells[3 * j] = Math.floor(at / c);
+      cells[3 * j + 1] = at % c;
+      cells[3 * j + 2] = dense ? dense[at] : (this.sparse.get(at) as number);
+      if (dense) dense[at] = 0;
+    }
+    this.touched = [];
+    this.sparse.clear();
+    return cells;
+  }
+}
+
 /** Adds row results up into ClassSums, one row at a time. */
 export class ClassSumsBuilder {
   private readonly support: Int32Array;
-  private readonly confusion: Int32Array;
   private readonly nll: Float64Array;
   private readonly brier: Float64Array;
   private readonly binCount: Int32Array;
@@ -53,10 +97,12 @@ export class ClassSumsBuilder {
   private readonly binCorrect: Int32Array;
   private rows = 0;
 
-  constructor(private readonly numClasses: number) {
+  constructor(
+    private readonly numClasses: number,
+    private readonly confusion: ConfusionCounter,
+  ) {
     const c = numClasses;
     this.support = new Int32Array(c);
-    this.confusion = new Int32Array(c * c);
     this.nll = new Float64Array(c);
     this.brier = new Float64Array(c);
     this.binCount = new Int32Array(c * ECE_BINS);
@@ -68,7 +114,7 @@ export class ClassSumsBuilder {
     const bins = ECE_BINS;
     this.rows++;
     this.support[y]++;
-    this.confusion[y * this.numClasses + res.arg]++;
+    this.confusion.add(y, res.arg);
     this.nll[y] -= res.logProbLabel;
     this.brier[y] += res.sumSquares - 2 * res.probLabel + 1;
     const bin = y * bins + Math.min(bins - 1, Math.max(0, Math.ceil(res.confidence * bins) - 1));
@@ -79,26 +125,8 @@ export class ClassSumsBuilder {
 
   finish(): ClassSums {
     const { numClasses, rows: numSamples, support, nll, brier, binCount, binConfidence, binCorrect } = this;
-    const cells = confusionCells(this.confusion, numClasses, numSamples);
-    return { numClasses, numSamples, support, cells, nll, brier, binCount, binConfidence, binCorrect };
+    return { numClasses, numSamples, support, cells: this.confusion.take(), nll, brier, binCount, binConfidence, binCorrect };
   }
-}
-
-/** The non-empty cells of a row-major C x C confusion count matrix over `numSamples` rows, row by row. */
-export function confusionCells(confusion: Int32Array, numClasses: number, numSamples: number): Int32Array {
-  const cells = new Int32Array(3 * Math.min(numSamples, confusion.length));
-  let at = 0;
-  for (let y = 0; y < numClasses; y++) {
-    const row = y * numClasses;
-    for (let k = 0; k < numClasses; k++) {
-      const n = confusion[row + k];
-      if (n === 0) continue;
-      cells[at++] = y;
-      cells[at++] = k;
-      cells[at++] = n;
-    }
-  }
-  return cells.slice(0, at);
 }
 
 /** Rows predicted right (the confusion's diagonal). */

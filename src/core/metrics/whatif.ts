@@ -15,7 +15,7 @@
 // the old one or a class in D, and only rows whose old winner is in D are rescanned: O(N |D|), not O(N C).
 // The hot loop runs as WebAssembly SIMD where it can, else as JavaScript, with identical results (rowScan.ts).
 import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
-import { type ClassSums, ClassSumsBuilder, denseConfusion, type RowResult } from './classSums';
+import { type ClassSums, ClassSumsBuilder, ConfusionCounter, denseConfusion, type RowResult } from './classSums';
 import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
 import { summarizeClassSums } from './summarize';
 import { DEFAULT_SHOT_THRESHOLDS, type EvalMetrics, type ShotThresholds } from './types';
@@ -85,6 +85,7 @@ export class WhatIfEvaluator {
   private readonly thresholds: ShotThresholds;
   private readonly cache: { bias: Float64Array; sums: ClassSums }[] = [];
   private readonly bases: RowBase[] = [];
+  private readonly confusion: ConfusionCounter;
   private last: PassKind = 'full';
 
   constructor(set: LogitSet, options: WhatIfOptions = {}) {
@@ -100,6 +101,7 @@ export class WhatIfEvaluator {
     this.logits = logits;
     this.labels = labels;
     this.scanner = createRowScanner(n, c, options.engine);
+    this.confusion = new ConfusionCounter(c);
     const e = this.scanner.expLogits;
     this.labelGap = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -216,7 +218,7 @@ export class WhatIfEvaluator {
           arg: new Int32Array(count),
         }
       : null;
-    const out = new ClassSumsBuilder(c);
+    const out = new ClassSumsBuilder(c, this.confusion);
     const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
     for (let r = 0; r < count; r++) {
       const i = rows ? rows[r] : r;
@@ -280,7 +282,7 @@ export class WhatIfEvaluator {
     const isChanged = new Uint8Array(c);
     for (const k of changed) isChanged[k] = 1;
 
-    const out = new ClassSumsBuilder(c);
+    const out = new ClassSumsBuilder(c, this.confusion);
     const res: RowResult = { arg: 0, confidence: 0, logProbLabel: 0, sumSquares: 0, probLabel: 0 };
     for (let i = 0; i < this.numSamples; i++) {
       const y = this.labels[i];
