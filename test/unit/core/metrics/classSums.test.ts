@@ -2,6 +2,7 @@
 // merge across row sets, and the scan kept for a bias that does not move (plain Softmax).
 import { describe, expect, it } from 'vitest';
 import { correctRows, DEFAULT_SHOT_THRESHOLDS, denseConfusion, mergeClassSums, summarizeClassSums, WhatIfEvaluator, type ClassSums } from '../../../../src/core/metrics';
+import { ConfusionCounter } from '../../../../src/core/metrics/classSums';
 import { rowScanModuleBytes } from '../../../../src/core/metrics/rowScanWasm';
 import { priorBias, shiftedPrior } from '../../../../src/core/priors';
 import { randomLogits } from './reference';
@@ -115,4 +116,19 @@ describe('class sums', () => {
     m.support.fill(0);
     expect(plain(evaluator.classSums(zero))).toEqual(snapshot);
   });
+});
+
+describe('the confusion counter', () => {
+  // 100 classes use the dense scratch matrix, 2,001 (over 4 million cells) the map.
+  for (const c of [100, 2001]) {
+    it(`lists the touched cells row-major with their counts and starts over after take() (C = ${c})`, () => {
+      const counter = new ConfusionCounter(c);
+      const pairs: [number, number][] = [[5, 7], [0, 99], [5, 7], [99, 0], [5, 6], [5, 7]];
+      for (const [y, p] of pairs) counter.add(y, p);
+      expect(Array.from(counter.take())).toEqual([0, 99, 1, 5, 6, 1, 5, 7, 3, 99, 0, 1]);
+      counter.add(3, 3);
+      expect(Array.from(counter.take())).toEqual([3, 3, 1]);
+      expect(Array.from(counter.take())).toEqual([]);
+    });
+  }
 });
