@@ -1,9 +1,10 @@
 // Training kernels the tfjs-backend-wasm 4.22 build lacks (or runs slowly), composed from its forward
-// kernels so they stay in XNNPACK:
+// kernels so they stay in XNNPACK (how they are built: kernelCalls.ts):
 //  - Conv2DBackpropFilter: dW = Conv2D(x^T, dy^T, dilations = strides), the batch axis becoming the
 //    reduction (channel) axis.
-//  - Conv2DBackpropInput, stride 1: a forward Conv2D of dy with the spatially flipped, in/out-swapped
-//    filter (about 1.7x faster than the stock deconvolution); other strides keep the stock kernel.
+//  - Conv2DBackpropInput: a forward Conv2D of dy (zero-inserted for strides > 1) with the spatially
+//    flipped, in/out-swapped filter (about 1.7x faster than the stock deconvolution at stride 1, 3x at
+//    stride 2); padding it cannot express keeps the stock kernel.
 //  - UnsortedSegmentSum (the gradient of gather): oneHot(segmentIds)^T x as one matmul.
 //  - BatchMatMul with a transposed operand (every dense-layer gradient): the stock kernel leaves XNNPACK
 //    then and runs ~10x slower, so transpose explicitly and multiply untransposed.
@@ -11,29 +12,12 @@
 //    over them instead of a transposing reduction.
 //  - MaxPoolGrad for non-overlapping pools (k = stride, no padding): one-hot of the window's first argmax
 //    times dy, instead of the stock scalar loop.
-// Kernels call the registered wasm kernel functions directly on TensorInfos, as the backends' own
-// composite kernels do, and free every intermediate they create.
+//  - Per-channel arithmetic and batch norm (channelwiseKernels.ts).
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND, call, free, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
+import { registerChannelwiseKernels } from './channelwiseKernels';
 
-type TensorInfo = tf.TensorInfo;
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap };
-type KernelFn = (args: KernelArgs) => TensorInfo | TensorInfo[];
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
-
-const BACKEND = 'wasm';
-
-/** Calls the wasm backend's registered kernel `name`; the composites below only use single-output kernels. */
-function call(name: string, backend: object, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): TensorInfo {
-  const kernel = tf.getKernel(name, BACKEND);
-  if (!kernel) throw new Error(`The wasm backend has no '${name}' kernel to compose from.`);
-  const out = (kernel.kernelFunc as KernelFn)({ inputs, backend, attrs });
-  if (Array.isArray(out)) throw new Error(`Kernel '${name}' returned several outputs.`);
-  return out;
-}
-
-function free(backend: object, ...infos: TensorInfo[]): void {
-  for (const t of infos) (backend as tf.KernelBackend).disposeData(t.dataId);
-}
 
 interface PadInfo {
   top: number;
@@ -323,19 +307,6 @@ function maxPoolGradFactory(stock: KernelFn): KernelFn {
   };
 }
 
-/** Replaces a stock wasm kernel by a wrapper that may delegate to it (its setupFunc is kept). */
-function wrapStock(name: string, factory: (stock: KernelFn) => KernelFn): void {
-  const stock = tf.getKernel(name, BACKEND);
-  if (!stock) throw new Error(`The wasm backend has no '${name}' kernel to wrap.`);
-  tf.unregisterKernel(name, BACKEND);
-  tf.registerKernel({
-    kernelName: name,
-    backendName: BACKEND,
-    kernelFunc: factory(stock.kernelFunc as KernelFn) as tf.KernelFunc,
-    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-  });
-}
-
 let registered = false;
 
 /** Registers the composed training kernels for the wasm backend (idempotent). */
@@ -356,6 +327,7 @@ export function registerWasmTrainingKernels(): void {
   wrapStock('Sum', leadingReduceFactory(false));
   wrapStock('Mean', leadingReduceFactory(true));
   wrapStock('MaxPoolGrad', maxPoolGradFactory);
+  registerChannelwiseKernels();
   for (const [name, fn] of [
     ['Conv2DBackpropFilter', conv2DBackpropFilter],
     ['UnsortedSegmentSum', unsortedSegmentSum],
