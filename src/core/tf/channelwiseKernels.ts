@@ -3,7 +3,7 @@
 // training-mode batch norm. The stock kernels take a generic broadcasting path that is 2x slower for the
 // arithmetic and 5x for FusedBatchNorm on ResNet activations. Each result is rounded exactly as the stock
 // kernel rounds it: x * v + 0, x * 1 + v, x * (-1) + v are one rounding each, like x * v, x + v, v - x.
-import { call, free, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
+import { call, copyAs, free, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -38,11 +38,7 @@ function fill(backend: object, c: number, value: number): TensorInfo {
  * the data) does not change: copy anything of higher rank (C values).
  */
 function flat(backend: object, v: TensorInfo, c: number): TensorInfo {
-  const r = call('Reshape', backend, { x: v }, { shape: [c] });
-  if (v.shape.length === 1) return r;
-  const copy = call('Identity', backend, { x: r });
-  free(backend, r);
-  return copy;
+  return v.shape.length === 1 ? call('Reshape', backend, { x: v }, { shape: [c] }) : copyAs(backend, v, [c]);
 }
 
 /** x * v (either operand the activation). */

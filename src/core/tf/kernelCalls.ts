@@ -18,6 +18,14 @@ export function call(name: string, backend: object, inputs: tf.NamedTensorInfoMa
   return out;
 }
 
+/** A fresh copy of x's data with `shape` (a new buffer with its own record, unlike Reshape or Identity). */
+export function copyAs(backend: object, x: TensorInfo, shape: number[]): TensorInfo {
+  const heap = backend as { makeOutput(shape: number[], dtype: tf.DataType): TensorInfo; typedArrayFromHeap(t: TensorInfo): tf.TypedArray };
+  const out = heap.makeOutput(shape, x.dtype);
+  heap.typedArrayFromHeap(out).set(heap.typedArrayFromHeap(x));
+  return out;
+}
+
 export function free(backend: object, ...infos: TensorInfo[]): void {
   for (const t of infos) (backend as tf.KernelBackend).disposeData(t.dataId);
 }

@@ -12,6 +12,7 @@
 //    over them instead of a transposing reduction.
 //  - MaxPoolGrad for non-overlapping pools (k = stride, no padding): one-hot of the window's first argmax
 //    times dy, instead of the stock scalar loop.
+//  - Identity sharing its input's data instead of copying it (autodiff clones every saved tensor).
 //  - Per-channel arithmetic and batch norm (channelwiseKernels.ts).
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND, call, free, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
@@ -307,6 +308,18 @@ function maxPoolGradFactory(stock: KernelFn): KernelFn {
   };
 }
 
+/**
+ * Identity shares the data (as Reshape does, and as the cpu backend's Identity does) instead of copying
+ * it: autodiff clones every tensor it saves for the backward pass, ~250 activation copies per ResNet step.
+ * Kernels never write into their inputs, so a shared buffer is safe.
+ */
+function sharedIdentity(args: KernelArgs): TensorInfo {
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype === 'string') throw new Error('Identity on wasm: string tensors are not supported.');
+  (args.backend as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
 let registered = false;
 
 /** Registers the composed training kernels for the wasm backend (idempotent). */
@@ -331,6 +344,7 @@ export function registerWasmTrainingKernels(): void {
   for (const [name, fn] of [
     ['Conv2DBackpropFilter', conv2DBackpropFilter],
     ['UnsortedSegmentSum', unsortedSegmentSum],
+    ['Identity', sharedIdentity],
   ] as const) {
     if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: fn as tf.KernelFunc });

@@ -114,6 +114,23 @@ describe('wasm training kernels', () => {
     });
   }
 
+  it('clones share data: a clone outlives its source, and the buffer goes when the last of them does', async () => {
+    await initBackend('wasm');
+    const buffers = tf.memory().numDataBuffers;
+    const bytes = tf.memory().numBytes;
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const b = a.clone();
+    expect(b.dataId).toBe(a.dataId);
+    expect(tf.memory().numDataBuffers).toBe(buffers + 1); // one buffer, not two
+    a.dispose();
+    expect(Array.from(await b.data())).toEqual([1, 2, 3, 4]);
+    const c = tf.add(b, 1);
+    b.dispose();
+    expect(Array.from(await c.data())).toEqual([2, 3, 4, 5]);
+    c.dispose();
+    expect([tf.memory().numDataBuffers, tf.memory().numBytes]).toEqual([buffers, bytes]);
+  });
+
   it('leaks no tensors through the composed kernels', async () => {
     await initBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]);
