@@ -193,7 +193,7 @@ export class WhatIfEvaluator {
     const c = this.numClasses;
     let maxBias = -Infinity;
     for (let k = 0; k < c; k++) if (bias[k] > maxBias) maxBias = bias[k];
-    const { scale, out: rowSums, expLogits: e } = this.scanner; // scale: B_c
+    const { scale, out: rowSums } = this.scanner; // scale: B_c
     const logScale = new Float64Array(c); // b_c - max b
     for (let k = 0; k < c; k++) {
       logScale[k] = bias[k] - maxBias;
@@ -226,22 +226,15 @@ export class WhatIfEvaluator {
       const row = i * c;
       this.scanner.scan(row);
       const sum = rowSums[0];
+      const squares = rowSums[1];
       const best = rowSums[2];
-      if (best < EXACT_ROW_BELOW) {
-        this.exactRow(i, bias, res);
-        if (base) base.sum[i] = NaN;
-      } else {
-        res.arg = rowSums[3];
-        res.confidence = best / sum;
-        res.logProbLabel = this.labelGap[i] + logScale[y] - Math.log(sum);
-        res.sumSquares = rowSums[1] / (sum * sum);
-        res.probLabel = (e[row + y] * scale[y]) / sum;
-        if (base) {
-          base.sum[i] = sum;
-          base.squares[i] = rowSums[1];
-          base.best[i] = best;
-          base.arg[i] = res.arg;
-        }
+      const arg = rowSums[3];
+      const exact = this.rowResult(i, sum, squares, best, arg, logScale, bias, res);
+      if (base) {
+        base.sum[i] = exact ? NaN : sum;
+        base.squares[i] = squares;
+        base.best[i] = best;
+        base.arg[i] = arg;
       }
       if (predictions) predictions[r] = res.arg;
       out.add(y, res);
@@ -315,18 +308,28 @@ export class WhatIfEvaluator {
         best = rowSums[2];
         arg = rowSums[3];
       }
-      if (best < EXACT_ROW_BELOW) {
-        this.exactRow(i, bias, res);
-      } else {
-        res.arg = arg;
-        res.confidence = best / sum;
-        res.logProbLabel = this.labelGap[i] + logScale[y] - Math.log(sum);
-        res.sumSquares = squares / (sum * sum);
-        res.probLabel = (e[row + y] * scale[y]) / sum;
-      }
+      this.rowResult(i, sum, squares, best, arg, logScale, bias, res);
       out.add(y, res);
     }
     return out.finish();
+  }
+
+  /**
+   * Row i's results from its scan in the current scale (B_c = exp(logScale_c), set in the scanner), or
+   * straight from the logits where the winning product underflowed; true in that case.
+   */
+  private rowResult(i: number, sum: number, squares: number, best: number, arg: number, logScale: Float64Array, bias: Float64Array, res: RowResult): boolean {
+    if (best < EXACT_ROW_BELOW) {
+      this.exactRow(i, bias, res);
+      return true;
+    }
+    const y = this.labels[i];
+    res.arg = arg;
+    res.confidence = best / sum;
+    res.logProbLabel = this.labelGap[i] + logScale[y] - Math.log(sum);
+    res.sumSquares = squares / (sum * sum);
+    res.probLabel = (this.scanner.expLogits[i * this.numClasses + y] * this.scanner.scale[y]) / sum;
+    return false;
   }
 
   /** Row i straight from the logits in float64: t_c = z_ic + b_c, p = softmax(t). */
