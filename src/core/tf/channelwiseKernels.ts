@@ -3,21 +3,19 @@
 // training-mode batch norm. The stock kernels take a generic broadcasting path that is 2x slower for the
 // arithmetic and 5x for FusedBatchNorm on ResNet activations. Each result is rounded exactly as the stock
 // kernel rounds it: x * v + 0, x * 1 + v, x * (-1) + v are one rounding each, like x * v, x + v, v - x.
-import { call, copyAs, free, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
-
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+import { call, copyAs, free, sizeOf, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
 
 /** v's channel count when v broadcasts along x's last axis only ([C] or [1, ..., 1, C]); else 0. */
 function perChannel(x: TensorInfo, v: TensorInfo): number {
   const c = x.shape[x.shape.length - 1];
   if (x.shape.length < 2 || c === undefined || v.shape.length > x.shape.length) return 0;
-  if (v.shape[v.shape.length - 1] !== c || size(v.shape) !== c) return 0;
+  if (v.shape[v.shape.length - 1] !== c || sizeOf(v.shape) !== c) return 0;
   return x.dtype === 'float32' && v.dtype === 'float32' ? c : 0;
 }
 
 /** x * filter + bias per channel, on x viewed as [1, 1, rows, C]; the result has x's shape. */
 function depthwise(backend: object, x: TensorInfo, c: number, filter: TensorInfo, bias: TensorInfo | null): TensorInfo {
-  const x4 = call('Reshape', backend, { x }, { shape: [1, 1, size(x.shape) / c, c] });
+  const x4 = call('Reshape', backend, { x }, { shape: [1, 1, sizeOf(x.shape) / c, c] });
   const f4 = call('Reshape', backend, { x: filter }, { shape: [1, 1, c, 1] });
   const attrs = { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC' };
   const y = bias

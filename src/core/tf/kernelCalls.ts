@@ -9,6 +9,9 @@ export type KernelFn = (args: KernelArgs) => TensorInfo | TensorInfo[];
 
 export const BACKEND = 'wasm';
 
+/** Number of elements of a shape (1 for a scalar). */
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
 /** Calls the wasm backend's registered kernel `name`; the composites only use single-output kernels. */
 export function call(name: string, backend: object, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): TensorInfo {
   const kernel = tf.getKernel(name, BACKEND);

@@ -15,7 +15,7 @@
 //  - Identity sharing its input's data instead of copying it (autodiff clones every saved tensor).
 //  - Per-channel arithmetic and batch norm (channelwiseKernels.ts).
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND, call, free, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
+import { BACKEND, call, free, sizeOf, type KernelArgs, type KernelFn, type TensorInfo, wrapStock } from './kernelCalls';
 import { registerChannelwiseKernels } from './channelwiseKernels';
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
@@ -58,7 +58,7 @@ function assertChannelsLast(attrs: tf.NamedAttrMap | undefined, kernel: string):
 function swapOuterAxes(backend: object, x: TensorInfo, shape: number[]): TensorInfo {
   const n = x.shape[0];
   const c = x.shape[x.shape.length - 1];
-  const inner = x.shape.slice(1, -1).reduce((a, b) => a * b, 1);
+  const inner = sizeOf(x.shape.slice(1, -1));
   const flat = call('Reshape', backend, { x }, { shape: [n, inner * c] });
   const t = call('Transpose', backend, { x: flat }, { perm: [1, 0] }); // [inner * C, N]
   free(backend, flat);
@@ -191,9 +191,9 @@ function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   const ids = inputs.segmentIds as TensorInfo;
   const numSegments = attrs?.numSegments as number;
   if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum on wasm supports float32 only, got ${x.dtype}.`);
-  const m = ids.shape.reduce((a, b) => a * b, 1);
+  const m = sizeOf(ids.shape);
   const rest = x.shape.slice(ids.shape.length);
-  const r = rest.reduce((a, b) => a * b, 1);
+  const r = sizeOf(rest);
   const flatIds = call('Reshape', backend, { x: ids }, { shape: [m] });
   const intIds = ids.dtype === 'int32' ? flatIds : call('Cast', backend, { x: flatIds }, { dtype: 'int32' });
   // The wasm OneHot kernel writes int32 whatever dtype it is asked for, so cast explicitly.
@@ -243,9 +243,9 @@ function leadingReduceFactory(mean: boolean): (stock: KernelFn) => KernelFn {
       const axes = ([] as number[]).concat(attrs?.axis as number | number[]).map((a) => (a < 0 ? a + rank : a));
       const leading = axes.length > 0 && axes.length < rank && [...axes].sort((p, q) => p - q).every((a, i) => a === i);
       if (!leading || x.dtype !== 'float32') return stock(args);
-      const m = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+      const m = sizeOf(x.shape.slice(0, axes.length));
       const rest = x.shape.slice(axes.length);
-      const r = rest.reduce((p, q) => p * q, 1);
+      const r = sizeOf(rest);
       const outShape = attrs?.keepDims === true ? [...axes.map(() => 1), ...rest] : rest;
       if (m === 0) return call('Fill', backend, {}, { shape: outShape, value: mean ? NaN : 0, dtype: 'float32' });
       const x4 = call('Reshape', backend, { x }, { shape: [1, m, 1, r] });
