@@ -9,48 +9,32 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { initBackend } from '../src/core/tf/backend';
 import type { BackendChoice } from '../src/core/tf/backend';
-import { buildModel } from '../src/core/train/models';
-import { Optimizer } from '../src/core/train/optimizer';
-import { Rng } from '../src/core/rng';
-import { lossFunction } from '../src/core/train/trainRun';
 import { trainStep } from '../src/core/train/trainStep';
 import { ReplicaPair } from '../src/core/train/dataParallel';
-import { existsSync } from 'node:fs';
-import type { ModelKind } from '../src/protocol/training';
-import * as tf from '@tensorflow/tfjs';
+import { BATCH, median, NETS, netSpec, OPTIMIZER, setupStep, SOURCE_PRIOR, type BenchNet } from './stepBench';
 
-const BATCH = 128;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STEPS = Number(process.env.BENCH_STEPS ?? 3);
-const NETS: { kind: ModelKind; size: number; channels: number; label: string }[] = [
-  { kind: 'cnn', size: 28, channels: 1, label: 'CNN 28x28x1' },
-  { kind: 'resnet20', size: 32, channels: 3, label: 'ResNet-20 32x32x3' },
-];
+const CE = { loss: 'ce', alpha: 0, lambda: 0 } as const;
 
 const REPLICA = process.env.BENCH_REPLICA ?? path.resolve('dist/replica.worker.js');
 
-async function tfjsRound(backend: BackendChoice, net: (typeof NETS)[number], parallel = false): Promise<number> {
+async function tfjsRound(backend: BackendChoice, net: BenchNet, parallel = false): Promise<number> {
   await initBackend(backend);
-  const rng = new Rng(1);
-  const model = buildModel({ kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 }, rng);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const opt = new Optimizer(vars, { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 });
-  const x = Float32Array.from({ length: BATCH * net.size * net.size * net.channels }, () => rng.normal());
-  const y = Int32Array.from({ length: BATCH }, () => rng.int(10));
-  const loss = lossFunction({ loss: 'ce', alpha: 0, lambda: 0 }, new Array(10).fill(0.1));
-  const shape = [BATCH, net.size, net.size, net.channels] as const;
+  const { model, vars, opt, loss, x, y, shape } = setupStep(net, CE);
   let pair: ReplicaPair | undefined;
   if (parallel) {
     const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
     pair = await ReplicaPair.start(
       {
         type: 'init',
-        spec: { kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 },
-        loss: { loss: 'ce', alpha: 0, lambda: 0 },
-        sourcePrior: new Array(10).fill(0.1),
-        optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 },
+        spec: netSpec(net),
+        loss: CE,
+        sourcePrior: [...SOURCE_PRIOR],
+        optimizer: OPTIMIZER,
         weights,
         optimizerState: await opt.getState(),
       },
@@ -113,14 +97,9 @@ function torchPython(): string | null {
   return candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
-function torchRound(python: string, script: string, net: (typeof NETS)[number], threads: number): number {
+function torchRound(python: string, script: string, net: BenchNet, threads: number): number {
   return Number(execFileSync(python, [script, net.kind, String(net.size), String(threads)], { encoding: 'utf8' }).trim());
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function main(): Promise<void> {
   const backends: BackendChoice[] = ['wasm'];

@@ -8,54 +8,21 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { checkGolden, formatReport } from './golden-check';
 import { initBackend } from '../src/core/tf/backend';
-import { buildModel } from '../src/core/train/models';
-import { Optimizer } from '../src/core/train/optimizer';
-import { Rng } from '../src/core/rng';
-import { lossFunction } from '../src/core/train/trainRun';
-import { trainStep, type LossFn } from '../src/core/train/trainStep';
-import type { ModelKind } from '../src/protocol/training';
+import { trainStep } from '../src/core/train/trainStep';
+import { BATCH, median, NETS, setupStep, type BenchNet, type StepSetup } from '../bench/stepBench';
 
-const BATCH = 128;
 const ROUNDS = Number(process.env.GPU_CHECK_ROUNDS ?? 3);
 const STEPS = Number(process.env.GPU_CHECK_STEPS ?? 3);
 const BACKENDS = ['webgpu', 'wasm'] as const;
 type Backend = (typeof BACKENDS)[number];
-const NETS: { kind: ModelKind; size: number; channels: number; label: string }[] = [
-  { kind: 'cnn', size: 28, channels: 1, label: 'CNN 28x28x1' },
-  { kind: 'resnet20', size: 32, channels: 3, label: 'ResNet-20 32x32x3' },
-];
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-interface Bench {
-  readonly model: tf.LayersModel;
-  readonly vars: tf.Variable[];
-  readonly opt: Optimizer;
-  readonly loss: LossFn;
-  readonly x: Float32Array;
-  readonly y: Int32Array;
-  readonly shape: readonly [number, number, number, number];
-}
-
-function setup(net: (typeof NETS)[number]): Bench {
-  const rng = new Rng(1);
-  const model = buildModel({ kind: net.kind, size: net.size, channels: net.channels, numClasses: 10, width: 16 }, rng);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const opt = new Optimizer(vars, { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 });
-  const x = Float32Array.from({ length: BATCH * net.size * net.size * net.channels }, () => rng.normal());
-  const y = Int32Array.from({ length: BATCH }, () => rng.int(10));
-  const loss = lossFunction({ loss: 'lade', alpha: 0.1, lambda: 0.1 }, new Array(10).fill(0.1));
-  return { model, vars, opt, loss, x, y, shape: [BATCH, net.size, net.size, net.channels] };
-}
+const LADE = { loss: 'lade', alpha: 0.1, lambda: 0.1 } as const;
+const setup = (net: BenchNet): StepSetup => setupStep(net, LADE);
 
 /**
  * trainStep's arithmetic with an asynchronous read of the loss: WebGPU in Node cannot read synchronously
  * (tfjs-backend-webgpu's readSync goes through OffscreenCanvas), and trainStep uses dataSync.
  */
-async function stepAsync(b: Bench): Promise<number> {
+async function stepAsync(b: StepSetup): Promise<number> {
   const loss = tf.tidy(() => {
     const xs = tf.tensor4d(b.x, [...b.shape]);
     const ys = tf.tensor1d(b.y, 'int32');
@@ -69,7 +36,7 @@ async function stepAsync(b: Bench): Promise<number> {
 }
 
 /** Images/s over STEPS steps after one warm-up step (shader compilation, XNNPACK operator creation). */
-async function timeRound(backend: Backend, net: (typeof NETS)[number]): Promise<number> {
+async function timeRound(backend: Backend, net: BenchNet): Promise<number> {
   await initBackend(backend);
   const b = setup(net);
   const first = await stepAsync(b);
