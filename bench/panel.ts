@@ -88,8 +88,8 @@ async function bench(n: number, c: number, reps: number): Promise<void> {
   writeFileSync(path.join(dir, 'lade.bin'), data.lade);
   writeFileSync(path.join(dir, 'ce.bin'), data.ce);
   const priors = [2, 5, 10, 25, 50].flatMap((r) => [shiftedPrior(trainCounts, 100, 'forward', r), shiftedPrior(trainCounts, 100, 'backward', r)]);
-  // A drag of one slider from the backward-10 prior (the last whole prior the latency run leaves), up and
-  // down around its share, as the prior editor computes it.
+  // A drag of one slider from the backward-10 prior, up and down around its share, as the prior editor
+  // computes it.
   const start = Array.from(shiftedPrior(trainCounts, 100, 'backward', 10));
   const unlocked = new Array<boolean>(c).fill(false);
   const dragged = Math.floor(c / 3);
@@ -125,9 +125,9 @@ async function bench(n: number, c: number, reps: number): Promise<void> {
     const loadMs = performance.now() - loadStart;
 
     // One change at a time: from the message arriving to the table showing the new numbers.
-    const args = JSON.stringify({ priors: [...priors.map((p) => Array.from(p)), Array.from(start)], reps });
+    const args = JSON.stringify({ priors: priors.map((p) => Array.from(p)), reps });
     const whole = (await w.page.evaluate(`(${LATENCY_SCRIPT})(${args})`)) as number[];
-    // The whole-prior run ends on `start` when reps is a multiple of 11; make sure of it, then move a slider.
+    // Back to the drag's starting prior (a full pass), then move one slider.
     await w.post({ type: 'setTarget', prior: { label: 'start', shares: start } });
     await w.page.locator('[data-testid=results][data-label="start"][data-complete]').waitFor({ timeout: 600_000 });
     const sliderArgs = JSON.stringify({ priors: sliderPriors, reps });
