@@ -172,6 +172,37 @@ describe('warnings', () => {
   });
 });
 
+describe('the warning about deployment mass on classes calibrated from few images', () => {
+  // Classes 7-9 have 12-25 validation images (under 30); the rest 60 or more.
+  const valCounts = Int32Array.of(400, 300, 200, 150, 100, 80, 60, 25, 18, 12);
+  const classNames = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'boot'];
+  const estimate = (target: ArrayLike<number>) => {
+    const val = sample(model, valCounts, 31);
+    const deploy = sample(model, exactCounts(target, 3000), 32);
+    return estimatePrior({
+      valLogits: val.logits, valLabels: val.labels, deployLogits: deploy.logits, numClasses: C, lossKind: 'ce', method: 'em-bcts', classNames,
+    });
+  };
+
+  it('names those classes, largest estimated share first, when they hold a quarter or more of it', () => {
+    const { warnings, prior } = estimate([1, 1, 1, 1, 1, 1, 1, 6, 2, 8]);
+    const few = prior[7] + prior[8] + prior[9];
+    expect(few).toBeGreaterThan(0.5);
+    const line = warnings.find((w) => w.includes('fewer than 30 validation images'));
+    expect(line).toBe(
+      `${(100 * few).toFixed(0)}% of the estimated deployment prior falls on classes with fewer than 30 validation images ` +
+        '(class 9 (boot), class 7 (sneaker), class 8 (bag)): their shares rest on how the model scored those few images and ' +
+        'may be off by several points. More validation images of these classes (a balanced split of about 100 per class) make the estimate more reliable.',
+    );
+  });
+
+  it('stays quiet when the deployment sits mostly on well-calibrated classes', () => {
+    const { warnings, prior } = estimate([4, 4, 4, 4, 4, 4, 4, 1, 0.5, 0.5]);
+    expect(prior[7] + prior[8] + prior[9]).toBeLessThan(0.25);
+    expect(warnings.join('\n')).not.toMatch(/fewer than 30 validation images/);
+  });
+});
+
 describe('bad input', () => {
   const { base } = setup(reversed, 100, 1);
   const run = (o: Partial<EstimateOptions>) => () => estimatePrior({ ...base, method: 'em-bcts', ...o });
