@@ -5,10 +5,13 @@
 // paper's forward/backward-r shifted subsets, with many/medium/few, ECE and NLL; --json prints
 // {"uniform": {"softmax", "pc_softmax", "lade"}, "forward-50": ...} in percent.
 // Options: --epochs N (12) --model cnn|resnet20 --batch N (128) --lr X (0.05) --size N (28) --out DIR
-//          --n-max N (6000) --test N (1000) --val-fraction F (0: train on every LT image) --backend B
+//          --n-max N (6000) --test N (1000) --val-per-class N | --val-fraction F --backend B
 //          --workers 1|2 --losses ce,lade (both) --json
-// --val-fraction F holds out F of each class's training images as a labelled val split (written to each
-// run's logits-val.bin): the calibration split that bench:prior needs.
+// A labelled val split (each run writes its logits to logits-val.bin) is the calibration split that
+// bench:prior needs. --val-per-class N writes a balanced one, N per class, from the Fashion-MNIST training
+// images the long-tailed train split left out, as ImageNet-LT and Places-LT ship a balanced val split
+// (20 per class); the model still trains on every LT image. --val-fraction F instead holds out F of each
+// class's LT training images, so the rarest classes get a handful of val images.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +32,7 @@ const { values: a } = parseArgs({
     'n-max': { type: 'string', default: '6000' },
     test: { type: 'string', default: '1000' },
     'val-fraction': { type: 'string', default: '0' },
+    'val-per-class': { type: 'string', default: '0' },
     losses: { type: 'string', default: 'ce,lade' },
     backend: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: '1' },
@@ -43,17 +47,26 @@ function readIdx(file: string): Uint8Array {
   return raw.subarray(4 + 4 * dims);
 }
 
-function writeTree(source: string, root: string, nMax: number, testPer: number): void {
-  if (existsSync(path.join(root, '.complete'))) return;
+function writeTree(source: string, root: string, nMax: number, testPer: number, valPer: number): void {
+  // The marker records the layout, so a tree written with other counts is never reused by mistake.
+  const marker = path.join(root, '.complete');
+  const layout = JSON.stringify({ nMax, testPer, valPer });
+  if (existsSync(marker)) {
+    const found = readFileSync(marker, 'utf8');
+    if (found === layout) return;
+    throw new Error(`${root} holds a Fashion-MNIST-LT tree written with other counts (${found || 'unrecorded'}); pass another --out.`);
+  }
   const load = (prefix: string): { images: Uint8Array; labels: Uint8Array } => ({
     images: readIdx(path.join(source, `${prefix}-images-idx3-ubyte.gz`)),
     labels: readIdx(path.join(source, `${prefix}-labels-idx1-ubyte.gz`)),
   });
-  const write = (split: string, data: { images: Uint8Array; labels: Uint8Array }, quota: number[]): void => {
+  /** Writes quota[c] images of each class c, after skipping the first skip[c] of that class. */
+  const write = (split: string, data: { images: Uint8Array; labels: Uint8Array }, quota: number[], skip = new Array(10).fill(0)): void => {
     const taken = new Array(10).fill(0);
+    const passed = new Array(10).fill(0);
     for (let i = 0; i < data.labels.length; i++) {
       const c = data.labels[i];
-      if (taken[c] >= quota[c]) continue;
+      if (passed[c]++ < skip[c] || taken[c] >= quota[c]) continue;
       const png = new PNG({ width: 28, height: 28, colorType: 0, inputColorType: 0, inputHasAlpha: false });
       png.data = Buffer.from(data.images.subarray(i * 784, (i + 1) * 784));
       const dir = path.join(root, split, `class${c}`);
@@ -62,11 +75,16 @@ function writeTree(source: string, root: string, nMax: number, testPer: number):
       taken[c]++;
     }
   };
-  const quota = Array.from({ length: 10 }, (_, i) => Math.floor(nMax * 0.01 ** (i / 9)));
-  log(`writing Fashion-MNIST-LT to ${root}: train ${quota.join(' ')}, test ${testPer} per class`);
-  write('train', load('train'), quota);
+  // Fashion-MNIST has 6,000 training images per class: the val images come out of a class's train quota
+  // only where the quota leaves fewer than valPer over (class 0 at the default n-max).
+  if (valPer >= 6000) throw new Error(`--val-per-class ${valPer}: Fashion-MNIST has 6,000 training images per class.`);
+  const quota = Array.from({ length: 10 }, (_, i) => Math.min(Math.floor(nMax * 0.01 ** (i / 9)), 6000 - valPer));
+  log(`writing Fashion-MNIST-LT to ${root}: train ${quota.join(' ')}, ${valPer > 0 ? `val ${valPer}, ` : ''}test ${testPer} per class`);
+  const trainSet = load('train');
+  write('train', trainSet, quota);
+  if (valPer > 0) write('val', trainSet, new Array(10).fill(valPer), quota);
   write('test', load('t10k'), new Array(10).fill(testPer));
-  writeFileSync(path.join(root, '.complete'), '');
+  writeFileSync(marker, layout);
 }
 
 async function train(root: string, loss: LossKind): Promise<string> {
@@ -98,8 +116,11 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(source, 'train-images-idx3-ubyte.gz'))) {
     throw new Error(`Fashion-MNIST not found in '${source}': apt-get install dataset-fashion-mnist or set FASHION_MNIST_DIR.`);
   }
+  const valPer = Number(a['val-per-class']);
+  if (!(Number.isInteger(valPer) && valPer >= 0)) throw new Error(`--val-per-class takes a whole number, got '${a['val-per-class']}'`);
+  if (valPer > 0 && Number(a['val-fraction']) > 0) throw new Error('--val-per-class and --val-fraction are two ways to make the val split: pass one.');
   const root = path.join(a.out!, 'fashion-mnist-lt');
-  writeTree(source, root, Number(a['n-max']), Number(a.test));
+  writeTree(source, root, Number(a['n-max']), Number(a.test), valPer);
   const losses = a.losses!.split(',');
   const unknown = losses.filter((l) => l !== 'ce' && l !== 'lade');
   if (unknown.length > 0 || losses.length === 0) throw new Error(`--losses takes ce, lade or both, got '${a.losses}'`);

@@ -1,18 +1,21 @@
 // npm run bench:prior -- <run> [--trials N] [--seed S] [--calibrate val|test-half] [--json]
 // Deployment-prior estimation on a finished run's cached logits (issue 7). The run the issue asks for is
 // the training benchmark's Fashion-MNIST-LT LADE run, trained with a labelled val split:
-//   npm run bench:fmnist -- --epochs 8 --val-fraction 0.1 --out .lade/bench-prior
+//   npm run bench:fmnist -- --epochs 8 --val-per-class 100 --losses lade --out .lade/bench-prior
 //   npm run bench:prior -- .lade/bench-prior/run-lade
-// The val split (10% of each class's long-tailed training images) calibrates; deployment sets of n images
-// are drawn, with replacement, from the 10,000 Fashion-MNIST test images under known priors (Dirichlet(1.0),
-// Dirichlet(0.1), forward-10, backward-10). Per method: the mean Jensen-Shannon divergence (nats) between
-// the estimate and the deployment set's actual class shares, and the accuracy gained by adapting the model
-// to the estimate, next to the gain from adapting to the actual shares; the unadapted baseline predicts
-// with the training prior. Goals: EM+BCTS mean JS <= 0.02 at n = 8000, below BBSE everywhere, and >= 90%
-// of the true-prior accuracy gain, where that share is the ratio of the summed gains over all trials
-// (the mean of per-trial ratios is printed too; it is unstable where the true gain is a few images).
+// The val split calibrates: balanced, 100 images per class from the Fashion-MNIST training images the LT
+// train split left out, as the LT benchmarks ship one (or, with --val-fraction 0.1, 10% of each class's LT
+// training images, down to 6 for the rarest: see the README for how much that costs). Deployment sets of
+// n images are drawn, with replacement, from the 10,000 Fashion-MNIST test images under known priors
+// (Dirichlet(1.0), Dirichlet(0.1), forward-10, backward-10). Per method: the mean Jensen-Shannon divergence
+// (nats) between the estimate and the deployment set's actual class shares, and the accuracy gained by
+// adapting the model to the estimate, next to the gain from adapting to the actual shares; the unadapted
+// baseline predicts with the training prior. Goals: EM+BCTS mean JS <= 0.02 at n = 8000, below BBSE
+// everywhere, and >= 90% of the true-prior accuracy gain, where that share is the ratio of the summed gains
+// over all trials (the mean of per-trial ratios is printed too; it is unstable where the true gain is a few
+// images).
 // --calibrate test-half calibrates on every other test image of each class instead of val and draws the
-// deployment sets from the other half: how the results change with a larger, balanced labelled split.
+// deployment sets from the other half: how the results change with a larger labelled split.
 // --seed S picks the trials' generator (default 2020), to check the figures on held-out draws.
 import { estimatePrior, jsDivergence, type EstimateMethod, type EstimateResult, type LossKind } from '../src/core/estimate';
 import { Rng } from '../src/core/rng';
@@ -108,7 +111,7 @@ function load(split: string): LoadedRun {
   } catch (e) {
     const hint =
       split === 'val'
-        ? '\nTrain one with a val split: npm run bench:fmnist -- --epochs 8 --val-fraction 0.1 --out .lade/bench-prior' +
+        ? '\nTrain one with a val split: npm run bench:fmnist -- --epochs 8 --val-per-class 100 --losses lade --out .lade/bench-prior' +
           ' (then pass .lade/bench-prior/run-lade), or use --calibrate test-half.'
         : '';
     fail(`${(e as Error).message}${hint}`);
