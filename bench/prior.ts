@@ -1,4 +1,4 @@
-// npm run bench:prior -- <run> [--trials N] [--seed S] [--calibrate val|test-half] [--json]
+// npm run bench:prior -- <run> [--trials N] [--seed S] [--calibrate val|test-half|test:K] [--json]
 // Deployment-prior estimation on a finished run's cached logits (issue 7). The run the issue asks for is
 // the training benchmark's Fashion-MNIST-LT LADE run, trained with a labelled val split:
 //   npm run bench:fmnist -- --epochs 8 --val-per-class 100 --losses lade --out .lade/bench-prior
@@ -15,7 +15,9 @@
 // over all trials (the mean of per-trial ratios is printed too; it is unstable where the true gain is a few
 // images).
 // --calibrate test-half calibrates on every other test image of each class instead of val and draws the
-// deployment sets from the other half: how the results change with a larger labelled split.
+// deployment sets from the other half: how the results change with a larger labelled split. --calibrate
+// test:K calibrates on K test images per class picked at random (--calibration-seed, default 1) and draws
+// from the rest: how much the figures depend on which images a balanced split of K per class holds.
 // --seed S picks the trials' generator (default 2020), to check the figures on held-out draws.
 import { estimatePrior, jsDivergence, type EstimateMethod, type EstimateResult, type LossKind } from '../src/core/estimate';
 import { Rng } from '../src/core/rng';
@@ -95,7 +97,7 @@ const mean = (a: readonly number[]): number => sum(a) / a.length;
 
 const runDir = process.argv[2];
 if (!runDir || runDir.startsWith('--')) {
-  fail('usage: npm run bench:prior -- <run folder with val and test logits> [--trials N] [--seed S] [--calibrate val|test-half] [--json]');
+  fail('usage: npm run bench:prior -- <run folder with val and test logits> [--trials N] [--seed S] [--calibrate val|test-half|test:K] [--calibration-seed S] [--json]');
 }
 const trials = Number(argValue('--trials') ?? 20);
 const seed = Number(argValue('--seed') ?? 2020);
@@ -103,7 +105,12 @@ if (!(Number.isInteger(trials) && trials > 0)) fail(`--trials must be a positive
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${argValue('--seed')}'`);
 const json = process.argv.includes('--json');
 const calibrateOn = argValue('--calibrate') ?? 'val';
-if (calibrateOn !== 'val' && calibrateOn !== 'test-half') fail(`--calibrate must be val or test-half, got '${calibrateOn}'`);
+const perClass = /^test:(\d+)$/.exec(calibrateOn)?.[1];
+if (calibrateOn !== 'val' && calibrateOn !== 'test-half' && perClass === undefined) {
+  fail(`--calibrate must be val, test-half or test:K (K images per class), got '${calibrateOn}'`);
+}
+const calibrationSeed = Number(argValue('--calibration-seed') ?? 1);
+if (!Number.isInteger(calibrationSeed)) fail(`--calibration-seed must be an integer, got '${argValue('--calibration-seed')}'`);
 
 function load(split: string): LoadedRun {
   try {
@@ -118,8 +125,29 @@ function load(split: string): LoadedRun {
   }
 }
 const test = load('test');
-const seenPerClass = new Int32Array(test.record.classes.length);
-const calibrationRow = Array.from(test.labels, (y) => seenPerClass[y]!++ % 2 === 0);
+/** Which test images calibrate (test-half: every other one of each class; test:K: K random ones of each). */
+function calibrationRows(): boolean[] {
+  const C = test.record.classes.length;
+  if (perClass === undefined) {
+    const seen = new Int32Array(C);
+    return Array.from(test.labels, (y) => seen[y]!++ % 2 === 0);
+  }
+  const k = Number(perClass);
+  const rows: number[][] = Array.from({ length: C }, () => []);
+  test.labels.forEach((y, i) => rows[y]!.push(i));
+  const picked = new Array<boolean>(test.labels.length).fill(false);
+  const rng = new Rng(calibrationSeed);
+  rows.forEach((r, c) => {
+    if (r.length <= k) fail(`--calibrate test:${k}: class ${c} has only ${r.length} test images; leave some to deploy.`);
+    for (let j = 0; j < k; j++) {
+      const pick = j + rng.int(r.length - j);
+      [r[j], r[pick]] = [r[pick]!, r[j]!];
+      picked[r[j]!] = true;
+    }
+  });
+  return picked;
+}
+const calibrationRow = calibrationRows();
 const val =
   calibrateOn === 'val'
     ? load('val')
@@ -250,7 +278,7 @@ const goals = {
 };
 
 if (json) {
-  const setup = { run: runDir, calibrateOn, calibrationImages: val.labels.length, trials, seed, seconds };
+  const setup = { run: runDir, calibrateOn, ...(perClass === undefined ? {} : { calibrationSeed }), calibrationImages: val.labels.length, trials, seed, seconds };
   const recoveryJson = { reference: recoveryRef, calibrated: recoveryCal };
   const em = { em_bcts: emSteps('em-bcts'), em: emSteps('em') };
   console.log(JSON.stringify({ ...js, accuracyGain: { reference: gainRef, calibrated: gainCal }, recovery: recoveryJson, emSteps: em, goals, ...setup }, null, 2));
