@@ -93,6 +93,27 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   const channels = config.channels === 'auto' ? detectChannels(train) : config.channels;
   const shape: BatchShape = { size: config.size, channels };
   const scanMs = Date.now() - t0;
+  /** Writes run.json for a run that ends now: what every record holds, plus its timings and results. */
+  const finish = (
+    status: RunRecord['status'],
+    timings: RunRecord['timings'],
+    results: Pick<RunRecord, 'history' | 'evalSplits' | 'finalAccuracy'>,
+  ): RunRecord =>
+    writeRecord(runDir, {
+      version: 1,
+      name: path.basename(runDir),
+      status,
+      config,
+      classes: listing.classes,
+      trainCounts,
+      sourcePrior,
+      backend,
+      input: { size: config.size, channels, mean: NORMALISATION.mean, std: NORMALISATION.std },
+      timings,
+      ...results,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    });
 
   // Decode into the pixel cache.
   t0 = Date.now();
@@ -114,23 +135,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
       if (!(e instanceof DecodeCancelled)) throw e;
       for (const d of data.values()) d.source.close();
       log('info', 'cancelled while decoding images: nothing trained yet');
-      return writeRecord(runDir, {
-        version: 1,
-        name: path.basename(runDir),
-        status: 'cancelled',
-        config,
-        classes: listing.classes,
-        trainCounts,
-        sourcePrior,
-        backend,
-        input: { size: config.size, channels, mean: NORMALISATION.mean, std: NORMALISATION.std },
-        timings: { scanMs, decodeMs: Date.now() - t0, trainMs: 0, evalMs: 0 },
-        history: [],
-        evalSplits: [],
-        finalAccuracy: {},
-        startedAt,
-        finishedAt: new Date().toISOString(),
-      });
+      return finish('cancelled', { scanMs, decodeMs: Date.now() - t0, trainMs: 0, evalMs: 0 }, { history: [], evalSplits: [], finalAccuracy: {} });
     }
     decodedBefore += samples.length;
     data.set(name, { name, source: openPixelCache(file, config.size * config.size * channels), labels: Int32Array.from(samples, (s) => s.label) });
@@ -375,24 +380,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   optimizer.dispose();
   model.dispose();
 
-  const record: RunRecord = {
-    version: 1,
-    name: path.basename(runDir),
-    status: cancelled ? 'cancelled' : 'completed',
-    config,
-    classes: listing.classes,
-    trainCounts,
-    sourcePrior,
-    backend,
-    input: { size: config.size, channels, mean: NORMALISATION.mean, std: NORMALISATION.std },
-    timings: { scanMs, decodeMs, trainMs, evalMs },
-    history,
-    evalSplits,
-    finalAccuracy,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-  };
-  return writeRecord(runDir, record);
+  return finish(cancelled ? 'cancelled' : 'completed', { scanMs, decodeMs, trainMs, evalMs }, { history, evalSplits, finalAccuracy });
 }
 
 function writeRecord(runDir: string, record: RunRecord): RunRecord {
