@@ -13,6 +13,7 @@ import {
 } from '../../protocol/training';
 import { checkpointPath } from './checkpoint';
 import { resolveConfig, type TrainConfigInput } from './config';
+import { workerJob } from '../workerJob';
 
 export interface TrainingHandle {
   /** Resolves with the run record (status 'cancelled' after cancel()); rejects on a training error or crash. */
@@ -53,43 +54,35 @@ export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions
   const progressListeners: ((p: TrainProgress) => void)[] = [];
   const logListeners: ((level: LogLevel, message: string) => void)[] = [];
   const epochListeners: ((record: EpochRecord) => void)[] = [];
-  let settled = false;
-
-  const result = new Promise<RunRecord>((resolve, reject) => {
-    const finish = (f: () => void): void => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (msg: unknown) => {
-      if (!isWorkerToHost(msg)) return;
-      switch (msg.type) {
-        case 'progress':
-          for (const l of progressListeners) l(msg.progress);
-          break;
-        case 'log':
-          for (const l of logListeners) l(msg.level, msg.message);
-          break;
-        case 'epoch':
-          for (const l of epochListeners) l(msg.record);
-          break;
-        case 'result':
-          finish(() => resolve(msg.record));
-          break;
-        case 'error':
-          finish(() => reject(new Error(msg.message)));
-          break;
-      }
-    });
-    worker.on('error', (e) => finish(() => reject(new Error(crashMessage(`crashed (${e.message})`, config.outDir)))));
-    worker.on('exit', (code) => finish(() => reject(new Error(crashMessage(`stopped unexpectedly (exit code ${code})`, config.outDir)))));
+  const run = workerJob<RunRecord>(worker, {
+    crashed: (e) => new Error(crashMessage(`crashed (${e.message})`, config.outDir)),
+    exited: (code) => new Error(crashMessage(`stopped unexpectedly (exit code ${code})`, config.outDir)),
+  });
+  worker.on('message', (msg: unknown) => {
+    if (!isWorkerToHost(msg)) return;
+    switch (msg.type) {
+      case 'progress':
+        for (const l of progressListeners) l(msg.progress);
+        break;
+      case 'log':
+        for (const l of logListeners) l(msg.level, msg.message);
+        break;
+      case 'epoch':
+        for (const l of epochListeners) l(msg.record);
+        break;
+      case 'result':
+        run.resolve(msg.record);
+        break;
+      case 'error':
+        run.reject(new Error(msg.message));
+        break;
+    }
   });
 
   const send = (msg: HostToWorker): void => worker.postMessage(msg);
   send({ type: 'start', config });
   return {
-    result,
+    result: run.result,
     onProgress: (l) => progressListeners.push(l),
     onLog: (l) => logListeners.push(l),
     onEpoch: (l) => epochListeners.push(l),

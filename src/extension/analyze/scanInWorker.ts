@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeResult } from '../../core/dataset/types';
+import { workerJob } from '../../core/workerJob';
 import type { AnalyzeProgress } from '../../protocol/analyze';
 import { parseScanWorkerMessage, type ScanHostMessage, type ScanJob } from '../../protocol/scanWorker';
 
@@ -20,34 +21,28 @@ export function scanInWorker(
 ): Promise<AnalyzeResult> {
   const worker = new Worker(path.join(distDir, 'scan.worker.js'));
   const post = (m: ScanHostMessage) => worker.postMessage(m);
-  return new Promise<AnalyzeResult>((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    cancelled.onCancellationRequested(() => {
-      post({ type: 'cancel' });
-      // A walk blocked in a syscall may not see the abort soon; the user asked to stop now.
-      finish(() => reject(new ScanCancelled()));
-    });
-    worker.on('message', (raw: unknown) => {
-      let m;
-      try {
-        m = parseScanWorkerMessage(raw);
-      } catch (err) {
-        finish(() => reject(err));
-        return;
-      }
-      if (m.type === 'progress') onProgress(m.progress);
-      else if (m.type === 'result') finish(() => resolve(m.result));
-      else finish(() => reject(m.cancelled ? new ScanCancelled() : new Error(m.message)));
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`The scan worker stopped unexpectedly (exit code ${code}).`))));
-    if (cancelled.isCancellationRequested) finish(() => reject(new ScanCancelled()));
-    else post({ type: 'scan', job });
+  const run = workerJob<AnalyzeResult>(worker, {
+    crashed: (err) => err,
+    exited: (code) => new Error(`The scan worker stopped unexpectedly (exit code ${code}).`),
   });
+  cancelled.onCancellationRequested(() => {
+    post({ type: 'cancel' });
+    // A walk blocked in a syscall may not see the abort soon; the user asked to stop now.
+    run.reject(new ScanCancelled());
+  });
+  worker.on('message', (raw: unknown) => {
+    let m;
+    try {
+      m = parseScanWorkerMessage(raw);
+    } catch (err) {
+      run.reject(err);
+      return;
+    }
+    if (m.type === 'progress') onProgress(m.progress);
+    else if (m.type === 'result') run.resolve(m.result);
+    else run.reject(m.cancelled ? new ScanCancelled() : new Error(m.message));
+  });
+  if (cancelled.isCancellationRequested) run.reject(new ScanCancelled());
+  else post({ type: 'scan', job });
+  return run.result;
 }

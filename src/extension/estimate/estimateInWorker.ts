@@ -1,6 +1,7 @@
 // Runs one prior estimate in dist/estimate.worker.js and turns its messages into a promise with progress
 // and cancellation. No vscode here: the cancellation token is anything with VS Code's token shape.
 import { Worker } from 'node:worker_threads';
+import { workerJob } from '../../core/workerJob';
 import {
   parseEstimateWorkerMessage,
   type EstimateHostMessage,
@@ -35,32 +36,26 @@ export function estimateInWorker(
 ): Promise<PriorEstimate> {
   if (token.isCancellationRequested) return Promise.reject(new EstimateCancelled());
   const worker = new Worker(workerPath);
-  return new Promise<PriorEstimate>((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    // Inference and the bootstrap are synchronous stretches: only terminating the thread stops them now.
-    token.onCancellationRequested(() => finish(() => reject(new EstimateCancelled())));
-    worker.on('message', (raw: unknown) => {
-      let m: EstimateWorkerMessage;
-      try {
-        m = parseEstimateWorkerMessage(raw);
-      } catch (err) {
-        finish(() => reject(err));
-        return;
-      }
-      if (m.type === 'progress') {
-        if (!settled) onProgress(m.progress);
-      } else if (m.type === 'result') finish(() => resolve(m.estimate));
-      else finish(() => reject(m.input ? new EstimateJobError(m.message) : new Error(m.message)));
-    });
-    worker.on('error', (err) => finish(() => reject(new Error(`The estimate worker crashed: ${err.message}`))));
-    worker.on('exit', (code) => finish(() => reject(new Error(`The estimate worker stopped unexpectedly (exit code ${code}).`))));
-    const start: EstimateHostMessage = { type: 'start', job };
-    worker.postMessage(start);
+  const run = workerJob<PriorEstimate>(worker, {
+    crashed: (err) => new Error(`The estimate worker crashed: ${err.message}`),
+    exited: (code) => new Error(`The estimate worker stopped unexpectedly (exit code ${code}).`),
   });
+  // Inference and the bootstrap are synchronous stretches: only terminating the thread stops them now.
+  token.onCancellationRequested(() => run.reject(new EstimateCancelled()));
+  worker.on('message', (raw: unknown) => {
+    let m: EstimateWorkerMessage;
+    try {
+      m = parseEstimateWorkerMessage(raw);
+    } catch (err) {
+      run.reject(err);
+      return;
+    }
+    if (m.type === 'progress') {
+      if (!run.settled()) onProgress(m.progress);
+    } else if (m.type === 'result') run.resolve(m.estimate);
+    else run.reject(m.input ? new EstimateJobError(m.message) : new Error(m.message));
+  });
+  const start: EstimateHostMessage = { type: 'start', job };
+  worker.postMessage(start);
+  return run.result;
 }
