@@ -70,10 +70,17 @@ function weakCalibrationWarning(prior: Float64Array, counts: Int32Array, names?:
   const few = Array.from(counts.keys()).filter((c) => counts[c] < FEW_VAL_IMAGES);
   const share = few.reduce((s, c) => s + prior[c], 0);
   if (share < FRAGILE_PRIOR_SHARE) return undefined;
+  // Named: the largest shares that make up 90% of it, not every rare class the estimate left empty.
   few.sort((a, b) => prior[b] - prior[a]);
+  let covered = 0;
+  const named = few.filter((c) => {
+    const needed = covered < 0.9 * share;
+    covered += prior[c];
+    return needed;
+  });
   return (
     `${(100 * share).toFixed(0)}% of the estimated deployment prior falls on classes with fewer than ${FEW_VAL_IMAGES} ` +
-    `validation images (${listClasses(few, names)}): their shares rest on how the model scored those few images and ` +
+    `validation images (${listClasses(named, names)}): their shares rest on how the model scored those few images and ` +
     'may be off by several points. More validation images of these classes (a balanced split of about 100 per class) make the estimate more reliable.'
   );
 }

@@ -196,6 +196,12 @@ describe('the warning about deployment mass on classes calibrated from few image
     );
   });
 
+  it('leaves out the rare classes the estimate gives almost nothing', () => {
+    const { warnings, prior } = estimate([1, 1, 1, 1, 1, 1, 1, 6, 0, 8]);
+    expect(prior[8]).toBeLessThan(0.02);
+    expect(warnings.join('\n')).toMatch(/fewer than 30 validation images \(class 9 \(boot\), class 7 \(sneaker\)\): /);
+  });
+
   it('stays quiet when the deployment sits mostly on well-calibrated classes', () => {
     const { warnings, prior } = estimate([4, 4, 4, 4, 4, 4, 4, 1, 0.5, 0.5]);
     expect(prior[7] + prior[8] + prior[9]).toBeLessThan(0.25);
