@@ -34,8 +34,12 @@ function useNativeDir(dir: string): void {
   process.env.LADE_NATIVE_DIR = dir;
 }
 
+/**
+ * LADE_NPM names an npm that is not the one on PATH. (VS Code gives the extension host the PATH of the
+ * user's login shell, so this is also how the e2e test puts its fake npm in.)
+ */
 function defaultNpm(): string {
-  return process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return process.env.LADE_NPM || (process.platform === 'win32' ? 'npm.cmd' : 'npm');
 }
 
 export interface InstallNativeOptions {

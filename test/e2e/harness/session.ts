@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 import { installBuiltExtension } from './extension';
 import { resultsDir } from './paths';
 import { artifactName, launchBrowser, openWorkbench, runCommandFromPalette, saveFailureArtifacts, webviewFrame, type Workbench } from './workbench';
@@ -22,8 +22,8 @@ export interface WorkbenchOptions {
   /** Creates the folder to open (called once, before the server starts); scratch is removed afterwards. */
   readonly workspace?: (scratch: string) => string;
   readonly settings?: Readonly<Record<string, unknown>>;
-  /** Extra environment for code-server and the extension host it forks (e.g. LADE_TEST_FAULT). */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment for code-server and the extension host it forks (e.g. LADE_TEST_FAULT); may depend on its folders. */
+  readonly env?: CodeServerOptions['env'];
 }
 
 export interface WorkbenchHandle {

@@ -8,7 +8,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as vscode from 'vscode';
 import { commands, Uri, window, workspace } from 'vscode';
 import { registerInstallNativeBackendCommand } from '../../../../src/extension/nativeBackend/command';
-import { writeFakeNpm, type FakeNpmMode } from './fakeNpm';
+import { writeFakeNpm, type FakeNpmMode } from '../../../support/fakeNpm';
 
 vi.mock('vscode');
 

@@ -1,4 +1,4 @@
-// Fake npm executables for the install command's tests: each takes npm's arguments, records them, fills the
+// Fake npm executables for the install command's unit and e2e tests: each takes npm's arguments, records them, fills the
 // --prefix folder like a partial install and then succeeds, fails as npm does offline, or hangs with a child.
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import path from 'node:path';
 export type FakeNpmMode = 'succeed' | 'offline' | 'hang';
 
 /** npm's real output when tfjs-node's install script cannot reach storage.googleapis.com (captured offline). */
-export const OFFLINE_LOG = path.resolve(__dirname, '../../../fixtures/npm-offline-libtensorflow.txt');
+export const OFFLINE_LOG = path.resolve(__dirname, '../fixtures/npm-offline-libtensorflow.txt');
 
 const endings: Record<FakeNpmMode, string> = {
   succeed: `console.log('added 71 packages in 3s'); process.exit(0);`,
