@@ -1,6 +1,7 @@
 // Post-compensation end to end in a real VS Code: train a LADE run and its CE baseline on a generated
 // long-tailed dataset, open "LADE: Show Metrics", pick backward-10 in the prior editor, see PC Softmax and
-// LADE beat plain Softmax, export the adjusted model and check that its predictions are the adjusted ones.
+// LADE beat plain Softmax, export the adjusted model and check that its predictions are the adjusted ones;
+// then export the other run through "LADE: Export Adjusted Model" from the palette.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -171,5 +172,14 @@ describe('Metrics panel and prior editor in VS Code', () => {
     });
     model.dispose();
     expect(got, 'predictions of the exported model per true class').toEqual(expected);
+
+    // The same export from the command palette: with two runs in the panel it asks which one.
+    await vs.runCommand('LADE: Export Adjusted Model');
+    await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'lade-1' }).click({ timeout: 30_000 });
+    const ladeOut = path.join(workspaceDir, '.lade', 'exports', 'lade-1-backward-10');
+    await expect.poll(() => existsSync(path.join(ladeOut, 'adjustment.json')), { timeout: 120_000 }).toBe(true);
+    const ladeAdj = JSON.parse(readFileSync(path.join(ladeOut, 'adjustment.json'), 'utf8')) as { run: string; lossKind: string; prior: string };
+    expect(ladeAdj).toMatchObject({ run: 'lade-1', lossKind: 'lade', prior: 'backward-10' });
+    expect(existsSync(path.join(ladeOut, 'model.json'))).toBe(true);
   }, 300_000);
 });
