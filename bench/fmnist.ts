@@ -54,7 +54,8 @@ function writeTree(source: string, root: string, nMax: number, testPer: number, 
   if (existsSync(marker)) {
     const found = readFileSync(marker, 'utf8');
     if (found === layout) return;
-    throw new Error(`${root} holds a Fashion-MNIST-LT tree written with other counts (${found || 'unrecorded'}); pass another --out.`);
+    const what = found === '' ? 'by an earlier version that did not record its counts' : `with other counts (${found})`;
+    throw new Error(`${root} holds a Fashion-MNIST-LT tree written ${what}: remove it or pass another --out.`);
   }
   const load = (prefix: string): { images: Uint8Array; labels: Uint8Array } => ({
     images: readIdx(path.join(source, `${prefix}-images-idx3-ubyte.gz`)),
