@@ -48,6 +48,9 @@ export interface EstimateReport {
   readonly classes: readonly string[];
   /** The run's training prior p_s. */
   readonly trainPrior: readonly number[];
+  /** The labelled split calibrated on, and its number of images. */
+  readonly split: string;
+  readonly splitImages: number;
   readonly result: EstimateResult;
 }
 
@@ -61,7 +64,9 @@ export function formatReport(r: EstimateReport): string {
     (result.method === 'bbse' ? ')' : `, EM ${result.iterations} iterations)`);
   const lines = [head];
   if (result.method === 'em-bcts') {
-    lines.push(`calibration: T = ${cal.T.toFixed(3)}, validation NLL ${cal.nllUncalibrated.toFixed(4)} -> ${cal.nll.toFixed(4)}`);
+    lines.push(
+      `calibration on the ${r.split} split (${r.splitImages} images): T = ${cal.T.toFixed(3)}, NLL ${cal.nllUncalibrated.toFixed(4)} -> ${cal.nll.toFixed(4)}`,
+    );
   }
   const width = Math.max(5, ...r.classes.map((c) => c.length));
   lines.push(`  ${'class'.padEnd(width)}   train  estimate${result.intervals ? '  95% interval' : ''}`);
@@ -84,6 +89,8 @@ export function reportJson(r: EstimateReport): object {
     images: r.images,
     skipped: r.skipped,
     method: result.method,
+    split: r.split,
+    splitImages: r.splitImages,
     classes: r.classes,
     trainPrior: r.trainPrior,
     validationPrior: list(result.sourcePrior),
@@ -154,6 +161,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     skipped: estimate.skipped,
     classes: run.record.classes,
     trainPrior: run.record.sourcePrior,
+    split: v.split ?? 'val',
+    splitImages: run.labels.length,
     result,
   };
   if (v.out !== undefined) {

@@ -2,7 +2,7 @@
 // (src/extension/workers/estimate.worker.ts). Both sides check what arrives before trusting it.
 import { MAX_CLASSES, numberList } from './priorEditor';
 import type { BackendSetting } from './training';
-import { booleanField, isRecord, MessageError, messageFields, numberField, oneOf, stringField, type Fields } from './validate';
+import { booleanField, isRecord, MessageError, messageFields, numberField, oneOf, SPLIT_NAME, stringField, type Fields } from './validate';
 
 export const ESTIMATE_METHODS = ['em-bcts', 'em', 'bbse'] as const;
 export type EstimateMethodName = (typeof ESTIMATE_METHODS)[number];
@@ -14,8 +14,10 @@ export type EstimatePhase = (typeof ESTIMATE_PHASES)[number];
 const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'];
 
 export interface EstimateJob {
-  /** The run folder (.lade/runs/<name>) with run.json, model/ and the val split's cached logits. */
+  /** The run folder (.lade/runs/<name>) with run.json, model/ and the calibration split's cached logits. */
   readonly runDir: string;
+  /** The run's labelled split to calibrate on (its logits-<split>.bin and labels-<split>.bin). */
+  readonly split: string;
   /** Folder of unlabelled images, searched recursively for PNG and JPEG files. */
   readonly folder: string;
   readonly method: EstimateMethodName;
@@ -36,6 +38,9 @@ export interface PriorEstimate {
   readonly runDir: string;
   readonly folder: string;
   readonly method: EstimateMethodName;
+  /** The labelled split the estimate was calibrated on, and its number of images. */
+  readonly calibrationSplit: string;
+  readonly calibrationImages: number;
   /** The TF.js backend the model ran on. */
   readonly backend: string;
   /** Images that went into the estimate. */
@@ -92,10 +97,17 @@ function perClass(fields: Fields, key: string, C: number, channel: string): numb
   return v;
 }
 
+function splitName(fields: Fields, key: string, channel: string): string {
+  const v = stringField(fields, key, channel, 64);
+  if (!SPLIT_NAME.test(v)) throw new MessageError(`${channel}: field '${key}' must be a split name (letters, digits, _ and -)`);
+  return v;
+}
+
 export function parseEstimateJob(raw: unknown, channel: string): EstimateJob {
   if (!isRecord(raw)) throw new MessageError(`${channel}: field 'job' must be an object`);
   return {
     runDir: stringField(raw, 'runDir', channel),
+    split: splitName(raw, 'split', channel),
     folder: stringField(raw, 'folder', channel),
     method: oneOf(raw, 'method', ESTIMATE_METHODS, channel),
     backend: oneOf(raw, 'backend', BACKENDS, channel),
@@ -129,6 +141,8 @@ function parseEstimate(raw: Fields): PriorEstimate {
     runDir: stringField(raw, 'runDir', c),
     folder: stringField(raw, 'folder', c),
     method: oneOf(raw, 'method', ESTIMATE_METHODS, c),
+    calibrationSplit: splitName(raw, 'calibrationSplit', c),
+    calibrationImages: count(raw, 'calibrationImages', c),
     backend: stringField(raw, 'backend', c, 64),
     images: count(raw, 'images', c),
     skipped: stringList(raw, 'skipped', c, Number.MAX_SAFE_INTEGER),

@@ -41,6 +41,10 @@ export async function writeEstimateFixture(root: string): Promise<EstimateFixtur
   const valValues = [...Array.from({ length: 20 }, (_, i) => 60 + i), ...Array.from({ length: 20 }, (_, i) => 180 + i)];
   writeFileSync(path.join(runDir, 'logits-val.bin'), new Uint8Array(Float32Array.from(valValues.flatMap(logitsFor)).buffer));
   writeFileSync(path.join(runDir, 'labels-val.bin'), new Uint8Array(Int32Array.from(valValues, (v) => (v > 127 ? 1 : 0)).buffer));
+  // A second labelled split, 10 dark and 50 bright, to calibrate on instead.
+  const testValues = [...Array.from({ length: 10 }, (_, i) => 50 + i), ...Array.from({ length: 50 }, (_, i) => 170 + i)];
+  writeFileSync(path.join(runDir, 'logits-test.bin'), new Uint8Array(Float32Array.from(testValues.flatMap(logitsFor)).buffer));
+  writeFileSync(path.join(runDir, 'labels-test.bin'), new Uint8Array(Int32Array.from(testValues, (v) => (v > 127 ? 1 : 0)).buffer));
   const record = {
     version: 1,
     name: 'fixture',
@@ -50,7 +54,10 @@ export async function writeEstimateFixture(root: string): Promise<EstimateFixtur
     trainCounts: [50, 50],
     sourcePrior: [0.5, 0.5],
     input: { size: SIZE, channels: 1, mean: 0.5, std: 0.25 },
-    evalSplits: [{ name: 'val', count: 40 }],
+    evalSplits: [
+      { name: 'test', count: 60 },
+      { name: 'val', count: 40 },
+    ],
   };
   writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(record));
   for (let i = 0; i < 10; i++) writeFileSync(path.join(deploy, `d${i}.png`), png(70 + i));

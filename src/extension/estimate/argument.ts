@@ -1,8 +1,10 @@
-// The argument of lade.estimatePrior for automation and tests, { run, folder, method? }, and which runs can
-// estimate at all. No vscode here, so it is testable under plain Node.
+// The argument of lade.estimatePrior for automation and tests, { run, folder, method?, split? }, which runs
+// can estimate at all, and the labelled splits a run can calibrate on. No vscode here, so it is testable
+// under plain Node.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESTIMATE_METHODS, type EstimateMethodName } from '../../protocol/estimateWorker';
-import { isRecord } from '../../protocol/validate';
+import { isRecord, SPLIT_NAME } from '../../protocol/validate';
 import { readRun, type RunInfo } from '../metrics/runFolders';
 
 export interface EstimateArgument {
@@ -11,14 +13,17 @@ export interface EstimateArgument {
   /** The folder of unlabelled images (absolute, or relative to the workspace folder). */
   readonly folder: string;
   readonly method: EstimateMethodName;
+  /** The run's labelled split to calibrate on (default val). */
+  readonly split: string;
 }
 
 export class EstimateArgumentError extends Error {
   override readonly name = 'EstimateArgumentError';
 }
 
-const FIELDS = ['run', 'folder', 'method'];
-const USAGE = "lade.estimatePrior: expected { run: 'run name or folder', folder: 'image folder', method?: 'em-bcts' | 'em' | 'bbse' }";
+const FIELDS = ['run', 'folder', 'method', 'split'];
+const USAGE =
+  "lade.estimatePrior: expected { run: 'run name or folder', folder: 'image folder', method?: 'em-bcts' | 'em' | 'bbse', split?: 'val' }";
 
 /** undefined when there is no argument (the user is asked); otherwise the checked argument. */
 export function parseEstimateArgument(arg: unknown): EstimateArgument | undefined {
@@ -35,16 +40,54 @@ export function parseEstimateArgument(arg: unknown): EstimateArgument | undefine
   if (typeof method !== 'string' || !(ESTIMATE_METHODS as readonly string[]).includes(method)) {
     throw new EstimateArgumentError(`lade.estimatePrior: field 'method' must be one of ${ESTIMATE_METHODS.join(', ')}, got ${JSON.stringify(method)}.`);
   }
-  return { run: text('run'), folder: text('folder'), method: method as EstimateMethodName };
+  const split = arg.split ?? 'val';
+  if (typeof split !== 'string' || !SPLIT_NAME.test(split)) {
+    throw new EstimateArgumentError(`lade.estimatePrior: field 'split' must be a split name such as 'val' or 'test', got ${JSON.stringify(split)}.`);
+  }
+  return { run: text('run'), folder: text('folder'), method: method as EstimateMethodName, split };
 }
 
-/** Why a run cannot estimate (no saved model, no cached validation logits to calibrate on), or null. */
+/** Why a run cannot estimate (no saved model, no cached labelled split to calibrate on), or null. */
 export function runProblem(run: RunInfo): string | null {
   if (!run.modelJson) return `Run '${run.name}' has no saved model (${path.join(run.dir, 'model', 'model.json')}).`;
-  if (!run.splits.some((s) => s.name === 'val')) {
-    return `Run '${run.name}' has no cached validation logits (logits-val.bin, labels-val.bin) to calibrate on; train it with a validation split.`;
+  if (run.splits.length === 0) {
+    return `Run '${run.name}' has no cached labelled logits (logits-val.bin, labels-val.bin) to calibrate on; train it with a validation split.`;
   }
   return null;
+}
+
+/** Why a run cannot calibrate on `split`, naming the splits it has, or null. */
+export function splitProblem(run: RunInfo, split: string): string | null {
+  if (run.splits.some((s) => s.name === split)) return null;
+  const have = run.splits.map((s) => s.name);
+  return `Run '${run.name}' has no cached '${split}' logits (logits-${split}.bin, labels-${split}.bin) to calibrate on; it has ${have.length ? have.join(', ') : 'none'}.`;
+}
+
+export interface CalibrationSplit {
+  readonly name: string;
+  readonly images: number;
+  /** The fewest images any class has in the split, and that class. */
+  readonly fewest: number;
+  readonly fewestClass: string;
+}
+
+/**
+ * The run's labelled splits, val first, with what decides how well each calibrates: the estimate is only
+ * as good as the split is for the classes deployment is made of (README, bench:prior).
+ */
+export function calibrationSplits(run: RunInfo): CalibrationSplit[] {
+  const rank = (name: string): number => (name === 'val' ? 0 : 1);
+  return [...run.splits]
+    .sort((a, b) => rank(a.name) - rank(b.name))
+    .map((s) => {
+      const bytes = readFileSync(s.labelsFile);
+      // A copy: a small file's Buffer may sit at an offset of Node's pool that is not 4-byte aligned.
+      const labels = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const counts = new Array<number>(run.classes.length).fill(0);
+      for (const y of labels) if (y >= 0 && y < counts.length) counts[y]!++;
+      const fewest = Math.min(...counts);
+      return { name: s.name, images: labels.length, fewest, fewestClass: run.classes[counts.indexOf(fewest)] ?? '' };
+    });
 }
 
 /** The run an argument names: a run of .lade/runs by name first, else a run folder. */

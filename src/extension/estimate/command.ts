@@ -9,7 +9,7 @@ import { outputChannel } from '../log';
 import { MetricsPanel } from '../metrics/panel';
 import { listRuns, type RunInfo } from '../metrics/runFolders';
 import { PRIOR_VIEW_ID } from '../priors/view';
-import { parseEstimateArgument, resolveRun, runProblem } from './argument';
+import { calibrationSplits, parseEstimateArgument, resolveRun, runProblem, splitProblem } from './argument';
 import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
 import { applyPriorArgument, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from './handoff';
 
@@ -27,6 +27,8 @@ export interface EstimatePriorOutcome {
 
 interface Request {
   readonly run: RunInfo;
+  /** The run's labelled split to calibrate on. */
+  readonly split: string;
   readonly folder: string;
   readonly method: EstimateMethodName;
 }
@@ -49,9 +51,9 @@ async function chooseRequest(arg: unknown): Promise<Request | undefined> {
   const runs = workspaceRuns(root);
   if (given) {
     const run = resolveRun(given.run, runs, root);
-    const problem = runProblem(run);
+    const problem = runProblem(run) ?? splitProblem(run, given.split);
     if (problem) throw new EstimateJobError(problem);
-    return { run, folder: path.resolve(root ?? '', given.folder), method: given.method };
+    return { run, split: given.split, folder: path.resolve(root ?? '', given.folder), method: given.method };
   }
   const usable = runs.filter((r) => runProblem(r) === null);
   if (usable.length === 0) {
@@ -62,9 +64,11 @@ async function chooseRequest(arg: unknown): Promise<Request | undefined> {
   }
   const picked = await vscode.window.showQuickPick(
     usable.map((r) => ({ label: r.name, description: `${r.lossKind} · ${r.classes.length} classes`, run: r })),
-    { title: 'LADE: run whose model reads the unlabelled images', placeHolder: 'Its validation split calibrates the estimate' },
+    { title: 'LADE: run whose model reads the unlabelled images', placeHolder: 'One of its labelled splits (val, or one you pick) calibrates the estimate' },
   );
   if (!picked) return undefined;
+  const split = await chooseSplit(picked.run);
+  if (!split) return undefined;
   const folders = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,
@@ -74,12 +78,30 @@ async function chooseRequest(arg: unknown): Promise<Request | undefined> {
     ...(root ? { defaultUri: vscode.Uri.file(root) } : {}),
   });
   const folder = folders?.[0]?.fsPath;
-  return folder ? { run: picked.run, folder, method: 'em-bcts' } : undefined;
+  return folder ? { run: picked.run, split, folder, method: 'em-bcts' } : undefined;
+}
+
+/** The run's only labelled split, or the one the user picks, each shown with its smallest class. */
+async function chooseSplit(run: RunInfo): Promise<string | undefined> {
+  const splits = calibrationSplits(run);
+  if (splits.length === 1) return splits[0]!.name;
+  const picked = await vscode.window.showQuickPick(
+    splits.map((s) => ({
+      label: s.name,
+      description: `${s.images} labelled images, fewest in one class: ${s.fewest} (${s.fewestClass})`,
+      name: s.name,
+    })),
+    {
+      title: `LADE: labelled split of ${run.name} to calibrate on`,
+      placeHolder: 'The estimate is only as good as the split for the classes deployment is made of: more images per class calibrate better',
+    },
+  );
+  return picked?.name;
 }
 
 function runEstimate(workerPath: string, req: Request): Thenable<PriorEstimate> {
   const backend = vscode.workspace.getConfiguration('lade').get<BackendSetting>('backend', 'auto');
-  const job: EstimateJob = { runDir: req.run.dir, folder: req.folder, method: req.method, backend, bootstrap: BOOTSTRAP, seed: 0 };
+  const job: EstimateJob = { runDir: req.run.dir, split: req.split, folder: req.folder, method: req.method, backend, bootstrap: BOOTSTRAP, seed: 0 };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `LADE: estimating the prior of ${path.basename(req.folder)} with ${req.run.name}`, cancellable: true },
     (progress, token) => {
@@ -88,7 +110,7 @@ function runEstimate(workerPath: string, req: Request): Thenable<PriorEstimate> 
         workerPath,
         job,
         (p) => {
-          const step = progressStep(p, req.method);
+          const step = progressStep(p, req.method, req.split);
           const percent = 100 * step.fraction;
           progress.report({ message: step.message, increment: Math.max(0, percent - reported) });
           reported = Math.max(reported, percent);
@@ -156,7 +178,9 @@ export function registerEstimatePriorCommand(context: vscode.ExtensionContext): 
       return undefined;
     }
     if (!req) return undefined;
-    log.info(`Estimating the prior of ${req.folder} with run ${req.run.name} (${req.method}, ${BOOTSTRAP} bootstrap resamples)`);
+    log.info(
+      `Estimating the prior of ${req.folder} with run ${req.run.name} (${req.method}, calibrated on ${req.split}, ${BOOTSTRAP} bootstrap resamples)`,
+    );
     let estimate: PriorEstimate;
     try {
       estimate = await runEstimate(workerPath, req);

@@ -44,7 +44,8 @@ export function estimateLogLines(estimate: PriorEstimate, name: string): string[
   const { classes, intervals } = estimate;
   const width = Math.max(5, ...classes.map((c) => c.length));
   return [
-    `Estimated '${name}': ${estimate.images} images in ${estimate.folder} with run ${estimate.runDir} (${estimate.method}, ${estimate.backend})`,
+    `Estimated '${name}': ${estimate.images} images in ${estimate.folder} with run ${estimate.runDir} (${estimate.method}, ${estimate.backend}; ` +
+      `calibrated on its ${estimate.calibrationSplit} split, ${estimate.calibrationImages} images)`,
     `  ${'class'.padEnd(width)}   train  estimate${intervals ? `  ${Math.round(100 * intervals.level)}% interval` : ''}`,
     ...classes.map((c, i) => {
       const iv = intervals ? `  [${pct(intervals.lo[i] ?? 0)}, ${pct(intervals.hi[i] ?? 0)}]` : '';
@@ -65,13 +66,17 @@ const SPAN: Readonly<Record<EstimateWorkerProgress['phase'], readonly [number, n
   bootstrap: [0.85, 1],
 };
 
-export function progressStep(p: EstimateWorkerProgress, method: PriorEstimate['method']): { readonly fraction: number; readonly message: string } {
+export function progressStep(
+  p: EstimateWorkerProgress,
+  method: PriorEstimate['method'],
+  split: string,
+): { readonly fraction: number; readonly message: string } {
   const [from, to] = SPAN[p.phase];
   const fraction = from + (to - from) * (p.total > 0 ? p.done / p.total : 0);
   const message = {
     decode: `decoding images ${p.done}/${p.total}`,
     infer: `running the model ${p.done}/${p.total} images`,
-    calibrate: method === 'em-bcts' ? 'calibrating on the validation split (BCTS)' : 'reading the validation split',
+    calibrate: method === 'em-bcts' ? `calibrating on the ${split} split (BCTS)` : `reading the ${split} split`,
     estimate: method === 'bbse' ? 'solving BBSE' : 'EM on the deployment posteriors',
     bootstrap: `bootstrap ${p.done}/${p.total} resamples (95% intervals)`,
   }[p.phase];

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunChoice, RunLossKind } from '../../protocol/metricsPanel';
-import { isRecord } from '../../protocol/validate';
+import { isRecord, SPLIT_NAME } from '../../protocol/validate';
 
 export interface RunSplit {
   readonly name: string;
@@ -29,7 +29,6 @@ export class RunFolderError extends Error {
 }
 
 const LOSS_KINDS: Record<string, RunLossKind> = { lade: 'lade', ce: 'ce', bs: 'bs' };
-const SPLIT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Reads and checks <dir>/run.json; the message names the file and the field. */
 export function readRun(dir: string): RunInfo {

@@ -20,6 +20,8 @@ function summary(job: EstimateJob, e: RunEstimate): PriorEstimate {
     runDir: job.runDir,
     folder: job.folder,
     method: job.method,
+    calibrationSplit: job.split,
+    calibrationImages: run.labels.length,
     backend: e.backend.name,
     images: e.images,
     skipped: e.skipped,

@@ -55,6 +55,14 @@ describe('lade estimate-prior', () => {
     expect(saved.origin).toMatch(/estimated \(bbse\) from 40 images/);
   });
 
+  it('calibrates on the split --split names, and says which', async () => {
+    const text = await capture([runDir, images, '--backend', 'cpu', '--bootstrap', '0']);
+    expect(text.out).toMatch(/^calibration on the val split \(40 images\): T = \d\.\d{3}, NLL /m);
+    const { code, out } = await capture([runDir, images, '--json', '--backend', 'cpu', '--bootstrap', '0', '--split', 'test']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ split: 'test', splitImages: 60 });
+  });
+
   it('rejects bad arguments with a usage message', async () => {
     await expect(capture([runDir])).rejects.toThrow(/expected a run folder and an image folder, got 1/);
     await expect(capture([runDir, images, '--method', 'mle'])).rejects.toThrow(/--method must be one of em-bcts, em, bbse/);

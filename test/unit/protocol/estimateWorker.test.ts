@@ -6,6 +6,8 @@ const estimate: PriorEstimate = {
   runDir: '/ws/.lade/runs/lade-cnn',
   folder: '/ws/deploy',
   method: 'em-bcts',
+  calibrationSplit: 'val',
+  calibrationImages: 120,
   backend: 'wasm',
   images: 40,
   skipped: ['broken.png: not a PNG or JPEG'],
@@ -17,7 +19,7 @@ const estimate: PriorEstimate = {
   shiftViolated: false,
 };
 
-const job = { runDir: '/ws/.lade/runs/lade-cnn', folder: '/ws/deploy', method: 'em', backend: 'wasm', bootstrap: 200, seed: 0 };
+const job = { runDir: '/ws/.lade/runs/lade-cnn', split: 'test', folder: '/ws/deploy', method: 'em', backend: 'wasm', bootstrap: 200, seed: 0 };
 
 /** The estimate with one field replaced (or removed with undefined). */
 const withField = (key: string, value: unknown): Record<string, unknown> => ({ ...estimate, [key]: value });
@@ -31,6 +33,8 @@ describe('estimate worker messages, host -> worker', () => {
     [{ type: 'cancel' }, "unknown message type 'cancel'"],
     [{ type: 'start' }, "field 'job' must be an object"],
     [{ type: 'start', job: { ...job, runDir: 3 } }, "field 'runDir' must be a string"],
+    [{ type: 'start', job: { ...job, split: undefined } }, "field 'split' must be a string"],
+    [{ type: 'start', job: { ...job, split: '../val' } }, "field 'split' must be a split name (letters, digits, _ and -)"],
     [{ type: 'start', job: { ...job, method: 'mle' } }, "field 'method' must be one of em-bcts, em, bbse"],
     [{ type: 'start', job: { ...job, backend: 'cuda' } }, "field 'backend' must be one of auto, wasm, cpu, webgpu, tensorflow"],
     [{ type: 'start', job: { ...job, bootstrap: 1.5 } }, "field 'bootstrap' must be a whole number >= 0"],
@@ -62,6 +66,8 @@ describe('estimate worker messages, worker -> host', () => {
     [{ type: 'result', estimate: withField('prior', [0.3, Number.NaN]) }, 'prior[1] must be a finite number >= 0'],
     [{ type: 'result', estimate: withField('trainPrior', undefined) }, "field 'trainPrior' must be a list of numbers"],
     [{ type: 'result', estimate: withField('images', 2.5) }, "field 'images' must be a whole number >= 0"],
+    [{ type: 'result', estimate: withField('calibrationSplit', 'val split') }, "field 'calibrationSplit' must be a split name"],
+    [{ type: 'result', estimate: withField('calibrationImages', -1) }, "field 'calibrationImages' must be a whole number >= 0"],
     [{ type: 'result', estimate: withField('intervals', { level: 0.95, resamples: 10, lo: [0.5, 0.6], hi: [0.4, 0.8] }) }, "interval of class 'cat' is not 0 <= lo <= hi <= 1"],
     [{ type: 'result', estimate: withField('intervals', { level: 0.95, resamples: 10, lo: [0.2, 0.6], hi: [0.4, 1.2] }) }, "interval of class 'dog'"],
     [{ type: 'result', estimate: withField('intervals', undefined) }, "field 'intervals' must be an object"],

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EstimateArgumentError, parseEstimateArgument, resolveRun, runProblem } from '../../../../src/extension/estimate/argument';
+import { calibrationSplits, EstimateArgumentError, parseEstimateArgument, resolveRun, runProblem, splitProblem } from '../../../../src/extension/estimate/argument';
 import type { RunInfo } from '../../../../src/extension/metrics/runFolders';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lade-estimate-arg-'));
@@ -21,8 +21,8 @@ describe('lade.estimatePrior argument', () => {
   });
 
   it('reads run and folder, with em-bcts unless a method is named', () => {
-    expect(parseEstimateArgument({ run: 'lade-cnn', folder: 'deploy' })).toEqual({ run: 'lade-cnn', folder: 'deploy', method: 'em-bcts' });
-    expect(parseEstimateArgument({ run: 'r', folder: '/d', method: 'bbse' })).toEqual({ run: 'r', folder: '/d', method: 'bbse' });
+    expect(parseEstimateArgument({ run: 'lade-cnn', folder: 'deploy' })).toEqual({ run: 'lade-cnn', folder: 'deploy', method: 'em-bcts', split: 'val' });
+    expect(parseEstimateArgument({ run: 'r', folder: '/d', method: 'bbse', split: 'test' })).toEqual({ run: 'r', folder: '/d', method: 'bbse', split: 'test' });
   });
 
   it.each([
@@ -32,6 +32,7 @@ describe('lade.estimatePrior argument', () => {
     [{ folder: 'd' }, "field 'run' must be a non-empty string"],
     [{ run: 'r', folder: ' ' }, "field 'folder' must be a non-empty string"],
     [{ run: 'r', folder: 'd', method: 'mle' }, `field 'method' must be one of em-bcts, em, bbse, got "mle"`],
+    [{ run: 'r', folder: 'd', split: '../val' }, `field 'split' must be a split name such as 'val' or 'test', got "../val"`],
   ])('rejects %j naming the field', (arg, expected) => {
     expect(() => parseEstimateArgument(arg)).toThrow(EstimateArgumentError);
     expect(() => parseEstimateArgument(arg)).toThrow(expected);
@@ -39,10 +40,30 @@ describe('lade.estimatePrior argument', () => {
 });
 
 describe('which run estimates', () => {
-  it('needs a saved model and cached validation logits', () => {
+  it('needs a saved model and cached labelled logits', () => {
     expect(runProblem(info('ok'))).toBeNull();
     expect(runProblem(info('no-model', { modelJson: null }))).toMatch(/Run 'no-model' has no saved model \(.*model\.json\)/);
-    expect(runProblem(info('no-val', { splits: [] }))).toMatch(/Run 'no-val' has no cached validation logits/);
+    expect(runProblem(info('no-val', { splits: [] }))).toMatch(/Run 'no-val' has no cached labelled logits/);
+  });
+
+  it('calibrates only on a split it has, and says which it has', () => {
+    expect(splitProblem(info('ok'), 'val')).toBeNull();
+    expect(splitProblem(info('ok'), 'test')).toBe("Run 'ok' has no cached 'test' logits (logits-test.bin, labels-test.bin) to calibrate on; it has val.");
+  });
+
+  it('lists its labelled splits, val first, with their size and smallest class', () => {
+    const run = info('splits');
+    mkdirSync(run.dir, { recursive: true });
+    const split = (name: string, labels: number[]) => {
+      const labelsFile = path.join(run.dir, `labels-${name}.bin`);
+      writeFileSync(labelsFile, new Uint8Array(Int32Array.from(labels).buffer));
+      return { name, count: labels.length, logitsFile: path.join(run.dir, `logits-${name}.bin`), labelsFile };
+    };
+    const withSplits = { ...run, splits: [split('test', [0, 0, 0, 1, 1]), split('val', [0, 1, 1, 1])] };
+    expect(calibrationSplits(withSplits)).toEqual([
+      { name: 'val', images: 4, fewest: 1, fewestClass: 'cat' },
+      { name: 'test', images: 5, fewest: 2, fewestClass: 'dog' },
+    ]);
   });
 
   it('finds a run by name, else reads a run folder, else names the runs there are', () => {

@@ -136,6 +136,37 @@ describe('lade.estimatePrior', () => {
     expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/^\s+bright\s+50\.0%\s+75\.0%\s+\[/));
   });
 
+  it('asks which labelled split calibrates when the run has several, each with its smallest class', async () => {
+    vi.mocked(window.showQuickPick)
+      .mockImplementationOnce(async (items) => (await items)[0])
+      .mockImplementationOnce(async (items) => (await items).find((i) => i.label === 'test'));
+    vi.mocked(window.showOpenDialog).mockResolvedValue([Uri.file(fixture.deploy)]);
+    const reports: Report[] = [];
+    runProgress(reports);
+
+    const outcome = await command();
+
+    const [splitItems, splitOptions] = vi.mocked(window.showQuickPick).mock.calls[1]! as unknown as [vscode.QuickPickItem[], vscode.QuickPickOptions];
+    expect(splitItems.map((i) => [i.label, i.description])).toEqual([
+      ['val', '40 labelled images, fewest in one class: 20 (dark)'],
+      ['test', '60 labelled images, fewest in one class: 10 (dark)'],
+    ]);
+    expect(splitOptions.title).toBe('LADE: labelled split of fixture to calibrate on');
+    expect(outcome?.estimate).toMatchObject({ calibrationSplit: 'test', calibrationImages: 60 });
+    expect(reports.map((r) => r.message)).toContain('calibrating on the test split (BCTS)');
+    expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/^Estimated '.*calibrated on its test split, 60 images\)$/));
+  });
+
+  it('takes the split from the argument and names the splits a run has when it lacks one', async () => {
+    runProgress([]);
+    const outcome = await command({ run: 'fixture', folder: 'deploy', split: 'test' });
+    expect(outcome?.estimate.calibrationSplit).toBe('test');
+    expect(await command({ run: 'fixture', folder: 'deploy', split: 'train' })).toBeUndefined();
+    expect(window.showErrorMessage).toHaveBeenCalledWith(
+      "LADE: Run 'fixture' has no cached 'train' logits (logits-train.bin, labels-train.bin) to calibrate on; it has test, val.",
+    );
+  });
+
   it('keeps the estimate without applying it when the run cannot be opened in the metrics panel', async () => {
     runProgress([]);
     const outcome = await command({ run: fixture.runDir, folder: fixture.deploy, method: 'bbse' });

@@ -31,6 +31,7 @@ function token(): CancelToken & { cancel(): void } {
 
 const job = (extra: Partial<EstimateJob> = {}): EstimateJob => ({
   runDir: fixture.runDir,
+  split: 'val',
   folder: fixture.deploy,
   method: 'em-bcts',
   backend: 'cpu',

@@ -7,6 +7,8 @@ const estimate: PriorEstimate = {
   runDir: '/ws/.lade/runs/lade-cnn',
   folder: '/ws/deploy',
   method: 'em-bcts',
+  calibrationSplit: 'val',
+  calibrationImages: 120,
   backend: 'wasm',
   images: 40,
   skipped: [],
@@ -58,7 +60,7 @@ describe('the estimated prior handed to the prior editor', () => {
     expect(estimateWarnings(warned)).toEqual(['Only 40 deployment images', '2 image(s) could not be decoded and were left out; first: a.png: bad']);
     expect(estimateWarnings(estimate)).toEqual([]);
     const lines = estimateLogLines(estimate, 'e');
-    expect(lines[0]).toBe("Estimated 'e': 40 images in /ws/deploy with run /ws/.lade/runs/lade-cnn (em-bcts, wasm)");
+    expect(lines[0]).toBe("Estimated 'e': 40 images in /ws/deploy with run /ws/.lade/runs/lade-cnn (em-bcts, wasm; calibrated on its val split, 120 images)");
     expect(lines[1]).toMatch(/class\s+train\s+estimate\s+95% interval/);
     expect(lines[3]).toMatch(/red fox\s+25\.0%\s+70\.0%\s+\[60\.0%, 80\.0%\]/);
   });
@@ -77,13 +79,14 @@ describe('progress of an estimate', () => {
       { phase: 'bootstrap', done: 100, total: 200 },
       { phase: 'bootstrap', done: 200, total: 200 },
     ];
-    const fractions = steps.map((p) => progressStep(p, 'em-bcts').fraction);
+    const fractions = steps.map((p) => progressStep(p, 'em-bcts', 'val').fraction);
     for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]!);
     expect(fractions.at(-1)).toBe(1);
-    expect(progressStep(steps[2]!, 'em-bcts').message).toBe('decoding images 256/512');
-    expect(progressStep(steps[4]!, 'em-bcts').message).toBe('calibrating on the validation split (BCTS)');
-    expect(progressStep(steps[6]!, 'bbse').message).toBe('solving BBSE');
-    expect(progressStep(steps[7]!, 'em').message).toBe('bootstrap 100/200 resamples (95% intervals)');
-    expect(progressStep({ phase: 'bootstrap', done: 0, total: 0 }, 'em').fraction).toBeCloseTo(0.85);
+    expect(progressStep(steps[2]!, 'em-bcts', 'val').message).toBe('decoding images 256/512');
+    expect(progressStep(steps[4]!, 'em-bcts', 'val').message).toBe('calibrating on the val split (BCTS)');
+    expect(progressStep(steps[4]!, 'em', 'test').message).toBe('reading the test split');
+    expect(progressStep(steps[6]!, 'bbse', 'val').message).toBe('solving BBSE');
+    expect(progressStep(steps[7]!, 'em', 'val').message).toBe('bootstrap 100/200 resamples (95% intervals)');
+    expect(progressStep({ phase: 'bootstrap', done: 0, total: 0 }, 'em', 'val').fraction).toBeCloseTo(0.85);
   });
 });
