@@ -1,7 +1,8 @@
 // "LADE: Estimate Deployment Prior" from the command palette of a real VS Code: train a small run on dark and
-// bright images (3:1), pick it and a folder of unlabelled images mixed 1:3, and see the estimate arrive in
-// the prior editor as the target prior, named estimated-deploy-<date>, with a 95% interval on every class;
-// a folder of three images draws the small-set warning, as a notification and in the LADE output.
+// bright images (3:1) with a val split held out and a balanced test split, pick it, its test split to
+// calibrate on and a folder of unlabelled images mixed 1:3, and see the estimate arrive in the prior editor
+// as the target prior, named estimated-deploy-<date>, with a 95% interval on every class; a folder of three
+// images, calibrated on val, draws the small-set warning, as a notification and in the LADE output.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { errorMessages, firstVisible, runCommandFromPalette, shownMessages } fro
 import { useWorkbench } from './harness/session';
 
 const TRAIN = { dark: 80, bright: 26 };
+const TEST = { dark: 20, bright: 20 };
 const DEPLOY = { dark: 10, bright: 30 };
 
 /** Seeded uniform numbers: the images are the same on every run. */
@@ -111,7 +113,8 @@ describe('Estimate Deployment Prior from the command palette', () => {
     workspaceDir = path.join(scratch, 'ws');
     deploy = path.join(workspaceDir, 'deploy');
     small = path.join(workspaceDir, 'small');
-    writeImages(path.join(workspaceDir, 'data'), TRAIN, 1, true);
+    writeImages(path.join(workspaceDir, 'data', 'train'), TRAIN, 1, true);
+    writeImages(path.join(workspaceDir, 'data', 'test'), TEST, 4, true);
     writeImages(deploy, DEPLOY, 2, false);
     await trainRun({
       dataDir: path.join(workspaceDir, 'data'),
@@ -134,11 +137,24 @@ describe('Estimate Deployment Prior from the command palette', () => {
 
   const vs = useWorkbench({ workspace: () => workspaceDir });
 
-  /** Runs the command from the palette, picks the run, and types the folder into the folder picker. */
-  async function estimateFromPalette(page: Page, folder: string): Promise<void> {
+  /** What the extension wrote to its LADE output channel so far. */
+  const logText = (): string =>
+    files(path.join(vs.server.dirs.userData, 'logs'))
+      .filter((f) => path.basename(f) === 'LADE.log')
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+
+  /** Runs the command from the palette, picks the run and the split, and types the folder into the folder picker. */
+  async function estimateFromPalette(page: Page, folder: string, split: 'val' | 'test'): Promise<void> {
     await vs.runCommand('LADE: Estimate Deployment Prior');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'lade-small' }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
+    // The run has two labelled splits: each is offered with its size and smallest class.
+    const row = (label: string) =>
+      page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+    await row('test').waitFor({ timeout: 15_000 });
+    expect(await row('test').innerText()).toMatch(/40 labelled images, fewest in one class: 20/);
+    await row(split).click();
     // The folder picker of a remote VS Code is a quick input with a path box: type the folder and accept.
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await expect.poll(() => input.inputValue(), { timeout: 15_000 }).toContain(workspaceDir);
@@ -154,7 +170,7 @@ describe('Estimate Deployment Prior from the command palette', () => {
 
   it('puts the estimate with 95% intervals into the prior editor as the target prior', async () => {
     const { page } = vs;
-    await estimateFromPalette(page, deploy);
+    await estimateFromPalette(page, deploy, 'test');
 
     const editor = await priorEditorWith(page, 'estimated-deploy-', 60_000);
     const label = editor.locator('[data-testid=target-label]');
@@ -176,20 +192,17 @@ describe('Estimate Deployment Prior from the command palette', () => {
     expect(shares.bright, 'estimated bright share (%), 25% in training, 75% in the folder').toBeLessThan(90);
     // Warnings, if any, come as a warning notification; errors fail the test.
     expect(await firstVisible([errorMessages(page)], 500)).toBe(-1);
+    await expect.poll(logText, { timeout: 15_000 }).toMatch(/Estimated 'estimated-deploy-\d{8}-\d{4}': .*calibrated on its test split, 40 images\)/);
   });
 
   it('shows the warnings of a tiny folder as a warning notification and in the LADE output', async () => {
     const { page } = vs;
     writeImages(small, { dark: 1, bright: 2 }, 3, false);
-    await estimateFromPalette(page, small);
+    await estimateFromPalette(page, small, 'val');
     const warning = page.locator('.notification-toast', { has: page.locator('.codicon-warning'), hasText: 'Only 3 deployment images for 2 classes' });
     const shown = await firstVisible([warning, errorMessages(page)], 60_000);
     if (shown !== 0) throw new Error(`No warning notification about the tiny folder. VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
-    const logText = (): string =>
-      files(path.join(vs.server.dirs.userData, 'logs'))
-        .filter((f) => path.basename(f) === 'LADE.log')
-        .map((f) => readFileSync(f, 'utf8'))
-        .join('\n');
     await expect.poll(logText, { timeout: 15_000 }).toMatch(/\[warning\] \[estimated-small-\d{8}-\d{4}\] Only 3 deployment images for 2 classes/);
+    expect(logText()).toMatch(/Estimated 'estimated-small-\d{8}-\d{4}': .*calibrated on its val split, \d+ images\)/);
   });
 });

@@ -93,7 +93,7 @@ async function chooseSplit(run: RunInfo): Promise<string | undefined> {
     })),
     {
       title: `LADE: labelled split of ${run.name} to calibrate on`,
-      placeHolder: 'The estimate is only as good as the split for the classes deployment is made of: more images per class calibrate better',
+      placeHolder: 'More images of each class calibrate the estimate better',
     },
   );
   return picked?.name;
