@@ -90,8 +90,8 @@ export interface BctsFit extends Calibration {
   readonly converged: boolean;
 }
 
-function fitAt(s: LogitArray, labels: Int32Array, C: number, biasL2: number, x0: Float64Array, maxIterations: number) {
-  return minimizeLbfgs(bctsObjective(s, labels, C, biasL2), x0, { maxIterations });
+function fitAt(s: LogitArray, labels: Int32Array, C: number, biasL2: number, x0: Float64Array, maxIterations: number, relTolerance?: number) {
+  return minimizeLbfgs(bctsObjective(s, labels, C, biasL2), x0, { maxIterations, relTolerance });
 }
 
 function rowsOf(s: LogitArray, labels: Int32Array, C: number, rows: number[]): { s: Float64Array; labels: Int32Array } {
@@ -99,6 +99,13 @@ function rowsOf(s: LogitArray, labels: Int32Array, C: number, rows: number[]): {
   rows.forEach((r, k) => out.set(s.subarray(r * C, (r + 1) * C), k * C));
   return { s: out, labels: Int32Array.from(rows, (r) => labels[r]) };
 }
+
+/**
+ * Cross-validation fits stop once an iteration improves the NLL by less than this (relative): enough to rank
+ * grid values whose held-out NLLs differ in the third digit, and 3x faster than the final fit's 1e-12 at
+ * 1,000 classes (5,000 validation images: 60 s -> 20 s, the same choice).
+ */
+const CV_REL_TOLERANCE = 1e-8;
 
 /**
  * The grid value of biasL2 with the lowest held-out NLL over two folds that split every class's images
@@ -119,7 +126,7 @@ export function chooseBiasL2(s: LogitArray, labels: Int32Array, C: number, maxIt
     for (let k = 0; k < 2; k++) {
       const train = parts[k];
       const test = parts[1 - k];
-      const x = fitAt(train.s, train.labels, C, biasL2, starts[k], maxIterations).x;
+      const x = fitAt(train.s, train.labels, C, biasL2, starts[k], maxIterations, CV_REL_TOLERANCE).x;
       starts[k] = x;
       heldOut += test.labels.length * meanNll(test.s, test.labels, C, Math.exp(x[0]), x.subarray(1));
     }
