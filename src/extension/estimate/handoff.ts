@@ -23,7 +23,7 @@ export interface ApplyPriorArgument {
 
 export function applyPriorArgument(estimate: PriorEstimate, name: string): ApplyPriorArgument {
   const { classes, intervals } = estimate;
-  const origin = `estimated (${estimate.method}) from ${estimate.images} images in ${estimate.folder}`;
+  const origin = `estimated (${estimate.method}, calibrated on ${estimate.calibrationSplit}) from ${estimate.images} images in ${estimate.folder}`;
   const shares = Object.fromEntries(classes.map((c, i) => [c, estimate.prior[i] ?? 0]));
   if (!intervals) return { name, origin, shares };
   return { name, origin, shares, intervals: Object.fromEntries(classes.map((c, i) => [c, [intervals.lo[i] ?? 0, intervals.hi[i] ?? 0] as const])) };

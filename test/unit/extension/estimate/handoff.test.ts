@@ -39,7 +39,7 @@ describe('the estimated prior handed to the prior editor', () => {
     const applied = asApplied(applyPriorArgument(estimate, 'estimated-deploy-20250307-0905'));
     expect(applied).toEqual({
       name: 'estimated-deploy-20250307-0905',
-      origin: 'estimated (em-bcts) from 40 images in /ws/deploy',
+      origin: 'estimated (em-bcts, calibrated on val) from 40 images in /ws/deploy',
       classes: ['cat', 'red fox'],
       shares: [0.3, 0.7],
       intervals: [
