@@ -147,18 +147,18 @@ function calibrationRows(): boolean[] {
   });
   return picked;
 }
-const calibrationRow = calibrationRows();
+const calibrationRow = calibrateOn === 'val' ? undefined : calibrationRows();
 const val =
   calibrateOn === 'val'
     ? load('val')
-    : { ...test, ...pickRows(test.logits, test.labels, test.record.classes.length, (i) => calibrationRow[i]!) };
+    : { ...test, ...pickRows(test.logits, test.labels, test.record.classes.length, (i) => calibrationRow![i]!) };
 const { record } = val;
 const C = record.classes.length;
 const lossKind = LOSS_KIND[record.config.loss] ?? fail(`run '${runDir}': unknown loss '${record.config.loss}'`);
 const biasKind = BIAS_KIND[record.config.loss]!;
 const byClass: number[][] = Array.from({ length: C }, () => []);
 test.labels.forEach((y, i) => {
-  if (calibrateOn === 'val' || !calibrationRow[i]) byClass[y]!.push(i);
+  if (!calibrationRow?.[i]) byClass[y]!.push(i);
 });
 const rng = new Rng(seed);
 

@@ -1,11 +1,10 @@
 // The argument of lade.estimatePrior for automation and tests, { run, folder, method?, split? }, which runs
 // can estimate at all, and the labelled splits a run can calibrate on. No vscode here, so it is testable
 // under plain Node.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESTIMATE_METHODS, type EstimateMethodName } from '../../protocol/estimateWorker';
 import { isRecord, SPLIT_NAME } from '../../protocol/validate';
-import { readRun, type RunInfo } from '../metrics/runFolders';
+import { readLabels, readRun, type RunInfo } from '../metrics/runFolders';
 
 export interface EstimateArgument {
   /** A run name in .lade/runs, or a run folder (absolute, or relative to the workspace folder). */
@@ -80,11 +79,9 @@ export function calibrationSplits(run: RunInfo): CalibrationSplit[] {
   return [...run.splits]
     .sort((a, b) => rank(a.name) - rank(b.name))
     .map((s) => {
-      const bytes = readFileSync(s.labelsFile);
-      // A copy: a small file's Buffer may sit at an offset of Node's pool that is not 4-byte aligned.
-      const labels = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const labels = readLabels(s, run.classes.length);
       const counts = new Array<number>(run.classes.length).fill(0);
-      for (const y of labels) if (y >= 0 && y < counts.length) counts[y]!++;
+      for (const y of labels) counts[y]!++;
       const fewest = Math.min(...counts);
       return { name: s.name, images: labels.length, fewest, fewestClass: run.classes[counts.indexOf(fewest)] ?? '' };
     });

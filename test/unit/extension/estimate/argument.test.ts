@@ -56,8 +56,10 @@ describe('which run estimates', () => {
     mkdirSync(run.dir, { recursive: true });
     const split = (name: string, labels: number[]) => {
       const labelsFile = path.join(run.dir, `labels-${name}.bin`);
+      const logitsFile = path.join(run.dir, `logits-${name}.bin`);
       writeFileSync(labelsFile, new Uint8Array(Int32Array.from(labels).buffer));
-      return { name, count: labels.length, logitsFile: path.join(run.dir, `logits-${name}.bin`), labelsFile };
+      writeFileSync(logitsFile, new Uint8Array(new Float32Array(labels.length * run.classes.length).buffer));
+      return { name, count: labels.length, logitsFile, labelsFile };
     };
     const withSplits = { ...run, splits: [split('test', [0, 0, 0, 1, 1]), split('val', [0, 1, 1, 1])] };
     expect(calibrationSplits(withSplits)).toEqual([
