@@ -134,6 +134,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const progress = (text: string): void => {
     if (io.interactive) io.err(`\r${text}\x1b[K`);
   };
+  const split = v.split ?? 'val';
   let estimate: RunEstimate;
   try {
     estimate = await estimateFromRun({
@@ -141,7 +142,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       folder,
       method,
       backend: (v.backend ?? 'auto') as BackendChoice,
-      split: v.split ?? 'val',
+      split,
       bootstrap: num('bootstrap') ?? 200,
       seed: num('seed'),
       smoothing: num('smoothing'),
@@ -161,7 +162,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     skipped: estimate.skipped,
     classes: run.record.classes,
     trainPrior: run.record.sourcePrior,
-    split: v.split ?? 'val',
+    split,
     splitImages: run.labels.length,
     result,
   };
