@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerBatchNormGradient } from './batchNormGrad';
+import { driverAdvice, missingRuntime, withGpuAdvice } from './gpuRuntime';
 import { registerWasmTrainingKernels } from './wasmKernels';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
@@ -44,12 +45,17 @@ export async function initWasm(): Promise<void> {
   await tf.ready();
 }
 
-/** Imports an optional package that is never a required dependency; undefined when it is not installed. */
-async function importOptional(name: string): Promise<unknown> {
+/**
+ * Imports an optional package that is never a required dependency: its module, undefined when it is not
+ * installed, or why an installed one failed to load (a missing native binary, a library it links against).
+ */
+async function importOptional(name: string): Promise<{ module: unknown } | { error: string } | undefined> {
   try {
-    return await import(name);
-  } catch {
-    return undefined;
+    return { module: await import(name) };
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${name}'`)) return undefined;
+    return { error: String(message).split('\n')[0] ?? '' };
   }
 }
 
@@ -84,20 +90,31 @@ export function hasVulkanLoader(dirs: readonly string[] = [...(process.env.LD_LI
   return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
 }
 
-/** Tries WebGPU through Dawn (the `webgpu` package): returns a report, or the reason it is unusable. */
-async function tryWebGpu(): Promise<BackendReport | string> {
-  const dawn = await importOptional('webgpu');
-  if (!isWebGpuPackage(dawn)) return 'the optional webgpu package is not installed';
-  if (process.platform === 'linux' && !dawnGpu && !hasVulkanLoader()) return 'no GPU adapter (no Vulkan loader, libvulkan.so.1, is installed)';
+/** Why WebGPU is unusable here (what was found, what is lacking) and, when something would fix it, what. */
+interface Unavailable {
+  readonly why: string;
+  readonly advice?: string;
+}
+
+/** Tries WebGPU through Dawn (the `webgpu` package): returns a report, or why it is unusable. */
+async function tryWebGpu(): Promise<BackendReport | Unavailable> {
+  const imported = await importOptional('webgpu');
+  if (imported === undefined) return missingRuntime();
+  if ('error' in imported) return { why: `the webgpu package (Dawn) is installed but failed to load (${imported.error})` };
+  const dawn = imported.module;
+  if (!isWebGpuPackage(dawn)) return { why: 'the installed webgpu package is not Dawn for Node (no create() or globals)' };
+  if (process.platform === 'linux' && !dawnGpu && !hasVulkanLoader()) {
+    return { why: 'no GPU adapter: Dawn (the webgpu package) is installed, but no Vulkan loader (libvulkan.so.1) is', advice: "install the Vulkan loader (libvulkan1) and the GPU's driver with Vulkan support" };
+  }
   try {
     // One Dawn instance per process: a second create() whose predecessor is then collected aborts Node.
     dawnGpu ??= dawn.create([]);
   } catch (err) {
-    return `the webgpu package failed to start Dawn (${(err as Error).message})`;
+    return { why: `the webgpu package failed to start Dawn (${(err as Error).message})` };
   }
   const gpu = dawnGpu;
   const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return 'no GPU adapter';
+  if (!adapter) return { why: 'no GPU adapter: Dawn (the webgpu package) is installed but finds no GPU', advice: driverAdvice() };
   Object.assign(globalThis, dawn.globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   try {
@@ -105,9 +122,9 @@ async function tryWebGpu(): Promise<BackendReport | string> {
     // with one core instance). It registers 'webgpu' on load only if navigator.gpu exists: set just above.
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch {
-    return 'a GPU adapter exists but @tensorflow/tfjs-backend-webgpu is not installed';
+    return { why: 'a GPU adapter exists but @tensorflow/tfjs-backend-webgpu is not installed' };
   }
-  if (!(await tf.setBackend('webgpu').catch(() => false))) return 'the webgpu backend failed to initialise';
+  if (!(await tf.setBackend('webgpu').catch(() => false))) return { why: 'the webgpu backend failed to initialise' };
   return { name: 'webgpu', reason: `GPU adapter found (Dawn): ${describeAdapter(adapter)}` };
 }
 
@@ -140,7 +157,12 @@ async function tryTensorflow(): Promise<BackendReport | string> {
   const failures: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     let where = 'is installed';
-    if ((await importOptional(pkg)) === undefined) {
+    const imported = await importOptional(pkg);
+    if (imported !== undefined && 'error' in imported) {
+      failures.push(`${pkg} is installed but failed to load (${imported.error})`);
+      continue;
+    }
+    if (imported === undefined) {
       const native = requireFromNativeDir(pkg);
       if (native === undefined) continue;
       if ('error' in native) {
@@ -163,20 +185,27 @@ export async function initBackend(choice: BackendChoice): Promise<BackendReport>
     case 'wasm':
       await initWasm();
       return { name: 'wasm', reason: 'requested explicitly' };
-    case 'webgpu':
+    case 'webgpu': {
+      const got = await tryWebGpu();
+      if ('why' in got) {
+        const message = `Backend 'webgpu' is not available: ${got.why}`;
+        throw new Error(got.advice ? withGpuAdvice(message, got.advice) : `${message}.`);
+      }
+      return got;
+    }
     case 'tensorflow': {
-      const got = choice === 'webgpu' ? await tryWebGpu() : await tryTensorflow();
-      if (typeof got === 'string') throw new Error(`Backend '${choice}' is not available: ${got}.`);
+      const got = await tryTensorflow();
+      if (typeof got === 'string') throw new Error(`Backend 'tensorflow' is not available: ${got}.`);
       return got;
     }
     case 'auto': {
-      // GPU first (opt-in by installing the optional packages), then native TensorFlow, else wasm.
+      // GPU first (the platform package carries Dawn), then native TensorFlow, else wasm.
       const gpu = await tryWebGpu();
-      if (typeof gpu !== 'string') return gpu;
+      if (!('why' in gpu)) return gpu;
       const native = await tryTensorflow();
       if (typeof native !== 'string') return native;
       await initWasm();
-      return { name: 'wasm', reason: `default (${gpu}; ${native})` };
+      return { name: 'wasm', reason: withGpuAdvice(`default (webgpu: ${gpu.why}; tensorflow: ${native})`, gpu.advice) };
     }
     default:
       throw new Error(`Unknown backend '${String(choice)}': use auto, wasm, cpu, webgpu or tensorflow.`);

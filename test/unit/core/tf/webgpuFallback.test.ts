@@ -7,10 +7,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hasVulkanLoader, initBackend, type BackendReport } from '../../../../src/core/tf/backend';
+import { driverAdvice, gpuAdvice } from '../../../../src/core/tf/gpuRuntime';
 
 const require = createRequire(import.meta.url);
-/** Without a Vulkan loader Dawn is not even started, and the reason says so. */
-const NO_ADAPTER = process.platform === 'linux' && !hasVulkanLoader() ? 'no GPU adapter (no Vulkan loader, libvulkan.so.1, is installed)' : 'no GPU adapter';
+/** Without a Vulkan loader Dawn is not even started, and the reason says so and what would fix it. */
+const NO_VULKAN = process.platform === 'linux' && !hasVulkanLoader();
+const NO_ADAPTER = NO_VULKAN
+  ? 'no GPU adapter: Dawn (the webgpu package) is installed, but no Vulkan loader (libvulkan.so.1) is'
+  : 'no GPU adapter: Dawn (the webgpu package) is installed but finds no GPU';
+const ADVICE = NO_VULKAN ? "install the Vulkan loader (libvulkan1) and the GPU's driver with Vulkan support" : driverAdvice();
 
 /** The outcome of initBackend as a value: the report, or the error it threw. */
 async function outcome(choice: 'webgpu' | 'auto'): Promise<BackendReport | Error> {
@@ -36,21 +41,23 @@ describe('webgpu backend without a GPU adapter', () => {
   it("initBackend('webgpu') fails naming the missing adapter (or, on a GPU machine, runs webgpu)", async () => {
     const got = await outcome('webgpu');
     if (got instanceof Error) {
-      expect(got.message).toBe(`Backend 'webgpu' is not available: ${NO_ADAPTER}.`);
+      expect(got.message).toBe(`Backend 'webgpu' is not available: ${NO_ADAPTER}. To use the GPU: ${ADVICE}.`);
     } else {
       expect(got.name).toBe('webgpu');
       expect(got.reason).toMatch(/^GPU adapter found \(Dawn\): \S/);
     }
   });
 
-  it("initBackend('auto') falls back to wasm and says there was no GPU adapter", async () => {
+  it("initBackend('auto') falls back to wasm, says what Dawn lacks and how to enable the GPU", async () => {
     const webgpu = await outcome('webgpu');
     const got = await outcome('auto');
     if (webgpu instanceof Error) {
       expect(got).toEqual({
         name: 'wasm',
-        reason: `default (${NO_ADAPTER}; neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed)`,
+        reason: `default (webgpu: ${NO_ADAPTER}; tensorflow: neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed). To use the GPU: ${ADVICE}.`,
       });
+      // The training progress shows the advice on its own.
+      expect(gpuAdvice((got as BackendReport).reason)).toBe(ADVICE);
     } else {
       expect(got).toMatchObject({ name: 'webgpu' });
     }
