@@ -31,8 +31,10 @@ const nodeCommon = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // Optional native engines are loaded only when present (never bundled, never required).
-  external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
+  // Native packages load their platform's binary from their own folder, so they are never bundled: the optional
+  // engines are loaded only when present; webgpu and onnxruntime-node ship in the platform packages'
+  // dist/node_modules (scripts/package.ts) and resolve from node_modules in a checkout.
+  external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node', 'onnxruntime-common'],
   // fdir's ESM build calls createRequire(import.meta.url), which is undefined in a cjs bundle: use its cjs build.
   alias: { fdir: './node_modules/fdir/dist/index.cjs' },
 };

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { gpuAdvice } from '../../core/tf/gpuRuntime';
 import { checkpointPath } from '../../core/train/checkpoint';
 import { startTrainingWorker, type TrainingHandle } from '../../core/train/trainingWorker';
 import type { LossKind, RunRecord, TrainProgress } from '../../protocol/training';
@@ -24,8 +25,11 @@ interface RunRequest {
 }
 
 function progressMessage(p: TrainProgress): string {
-  if (p.phase !== 'train') return `${p.phase} ${p.step}/${p.steps} on ${p.backend}`;
-  return `epoch ${p.epoch}/${p.epochs}, step ${p.step}/${p.steps} · loss ${p.loss.total.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s on ${p.backend}`;
+  // On wasm for want of a GPU runtime or driver, say how to get one (the Training view shows the whole reason).
+  const advice = gpuAdvice(p.backendReason);
+  const on = `on ${p.backend}${advice ? ` · to use the GPU: ${advice}` : ''}`;
+  if (p.phase !== 'train') return `${p.phase} ${p.step}/${p.steps} ${on}`;
+  return `epoch ${p.epoch}/${p.epochs}, step ${p.step}/${p.steps} · loss ${p.loss.total.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s ${on}`;
 }
 
 /** Where runs of a dataset live: .lade/runs in the workspace folder holding it (else beside the dataset). */
