@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/core/tf/backend';
@@ -14,7 +13,7 @@ import { decodeImage, resizeInto } from '../../src/core/train/images';
 import { loadModel } from '../../src/core/train/modelFiles';
 import { trainRun } from '../../src/core/train/trainRun';
 import type { RunRecord } from '../../src/protocol/training';
-import { errorMessages, firstVisible, shownMessages } from './harness/workbench';
+import { errorMessages, firstVisible, frameWith } from './harness/workbench';
 import { useWorkbench } from './harness/session';
 
 const CLASSES = ['ant', 'bee', 'cow', 'doe'];
@@ -56,23 +55,6 @@ function writeDataset(root: string): void {
         writeFileSync(path.join(dir, `img-${String(i).padStart(3, '0')}.png`), PNG.sync.write(img));
       }
     });
-  }
-}
-
-/** The frame of the webview whose document has an element matching `selector` (the editor and the panel are both open). */
-async function frameWith(page: Page, selector: string, timeoutMs: number): Promise<FrameLocator> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const outer = page.locator('iframe.webview.ready');
-    for (let i = 0; i < (await outer.count()); i++) {
-      const frame = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
-      if ((await frame.locator(selector).count().catch(() => 0)) === 0) continue;
-      // Webview iframes move around the DOM as views open: hold on to this one by its unique name.
-      const name = await outer.nth(i).getAttribute('name');
-      if (name) return page.locator(`iframe.webview.ready[name="${name}"]`).contentFrame().locator('iframe#active-frame').contentFrame();
-    }
-    if (Date.now() > deadline) throw new Error(`No webview has "${selector}". VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
-    await page.waitForTimeout(500);
   }
 }
 

@@ -110,6 +110,23 @@ export function webviewFrame(page: Page, index = -1): FrameLocator {
   return (index < 0 ? outer.last() : outer.nth(index)).contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
+/** The frame of the webview whose document has an element matching `selector` (the editor and the panel are both open). */
+export async function frameWith(page: Page, selector: string, timeoutMs: number): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outer = page.locator('iframe.webview.ready');
+    for (let i = 0; i < (await outer.count()); i++) {
+      const frame = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+      if ((await frame.locator(selector).count().catch(() => 0)) === 0) continue;
+      // Webview iframes move around the DOM as views open: hold on to this one by its unique name.
+      const name = await outer.nth(i).getAttribute('name');
+      if (name) return page.locator(`iframe.webview.ready[name="${name}"]`).contentFrame().locator('iframe#active-frame').contentFrame();
+    }
+    if (Date.now() > deadline) throw new Error(`No webview has "${selector}". VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
+    await page.waitForTimeout(500);
+  }
+}
+
 /**
  * Waits until one of the locators is visible and returns its index, or -1 after the timeout. Use it to
  * stop waiting for a result as soon as an error shows instead.
