@@ -23,9 +23,13 @@ export interface NativePlan {
   readonly missing: readonly string[];
 }
 
-/** JavaScript an npm package needs at run time: its compiled files, without maps or type declarations. */
+/**
+ * Whether a package file is needed at run time: not source maps or type declarations, and not macOS's
+ * libonnxruntime.1.31.1.dylib, a byte-identical copy of libonnxruntime.1.dylib (npm turns the upstream
+ * symlink into a file) that nothing loads: the binding and the library's own install name are @rpath/libonnxruntime.1.dylib.
+ */
 export function isRuntimeFile(file: string): boolean {
-  return !/\.(map|d\.ts|d\.cts|d\.mts|ts)$/.test(file);
+  return !/\.(map|d\.ts|d\.cts|d\.mts|ts)$/.test(file) && !/libonnxruntime\.\d+\.\d+\.\d+\.dylib$/.test(file);
 }
 
 /** The files of each native runtime for a target, relative to node_modules (folders copy whole). */

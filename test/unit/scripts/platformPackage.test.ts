@@ -72,9 +72,11 @@ describe('platform package natives', () => {
     expect(isNativeBinary('index.js')).toBe(false);
   });
 
-  it('leaves source maps and type declarations out', () => {
+  it("leaves source maps, type declarations and macOS's duplicate ONNX Runtime library out", () => {
     expect(isRuntimeFile('dist/index.js')).toBe(true);
     expect(isRuntimeFile('dist/index.js.map')).toBe(false);
     expect(isRuntimeFile('dist/index.d.ts')).toBe(false);
+    expect(isRuntimeFile('bin/napi-v6/darwin/arm64/libonnxruntime.1.dylib')).toBe(true);
+    expect(isRuntimeFile('bin/napi-v6/darwin/arm64/libonnxruntime.1.31.1.dylib')).toBe(false);
   });
 });
