@@ -98,7 +98,7 @@ function packageOne(target: string, out: string): PackageSummary {
   return inspect(vsix, target);
 }
 
-const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
@@ -109,7 +109,7 @@ function main(): void {
   mkdirSync(args.out, { recursive: true });
   const summaries = args.targets.map((t) => [t, packageOne(t, args.out)] as const);
   for (const [t, s] of summaries) {
-    console.log(`${t}: ${path.relative(process.cwd(), s.file) || s.file} ${mb(s.bytes)} (${mb(s.unpackedBytes)} installed, ${s.files} files)`);
+    console.log(`${t}: ${path.relative(process.cwd(), s.file) || s.file} ${mib(s.bytes)} (${mib(s.unpackedBytes)} installed, ${s.files} files)`);
   }
 }
 
