@@ -24,7 +24,7 @@ interface RunRequest {
   readonly resume: boolean;
 }
 
-function progressMessage(p: TrainProgress): string {
+export function progressMessage(p: TrainProgress): string {
   // On wasm for want of a GPU runtime or driver, say how to get one (the Training view shows the whole reason).
   const advice = gpuAdvice(p.backendReason);
   const on = `on ${p.backend}${advice ? ` · to use the GPU: ${advice}` : ''}`;
