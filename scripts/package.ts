@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { platformTarget, PLATFORM_TARGETS } from '../src/core/tf/gpuRuntime';
 import { foreignBinaries, NATIVE_DIR, isRuntimeFile, planNatives, refusal, type NativePlan } from './platformPackage';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 class UsageError extends Error {}
@@ -54,6 +55,7 @@ function stage(target: string, dir: string): void {
   for (const entry of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'media', 'dist']) {
     cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   }
+  // Only the target's natives: never whatever a checkout's dist/ might hold there.
   rmSync(path.join(dir, NATIVE_DIR), { recursive: true, force: true });
   for (const c of plan(target).copies) {
     cpSync(path.join(nodeModules, c.from), path.join(dir, NATIVE_DIR, c.to), { recursive: true, filter: (src) => statSync(src).isDirectory() || isRuntimeFile(src) });
