@@ -47,8 +47,11 @@ class StopSignal:
 
     def __init__(self) -> None:
         self.signum: Optional[int] = None
-        for s in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(s, self._handle)
+        self.previous = {s: signal.signal(s, self._handle) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore(self) -> None:
+        for s, handler in self.previous.items():
+            signal.signal(s, handler)
 
     def _handle(self, signum, _frame) -> None:
         if self.signum is None:
@@ -394,13 +397,15 @@ def run(args: argparse.Namespace, ctx: distributed.Context, stop: StopSignal) ->
         raise RuntimeError(message) from e
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None, claim_stdout: bool = True) -> int:
+    """claim_stdout=False leaves stdout as it is (for callers in the same process, such as tests)."""
     parser = argparse.ArgumentParser(prog="python -m lade_torch.train", description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="TrainConfig as JSON")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     parser.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint.pt")
     args = parser.parse_args(argv)
-    protocol.claim_stdout()
+    if claim_stdout:
+        protocol.claim_stdout()
     ctx = distributed.from_environment()
     protocol.enabled = ctx.main
     stop = StopSignal()
@@ -415,6 +420,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         traceback.print_exc()
         return 1
     finally:
+        stop.restore()
         ctx.close()
 
 
