@@ -3,6 +3,7 @@
 for one channel, rounded half up. Decoded splits live in a pixel cache file in the run folder (like the
 TypeScript engine's), read back as a memory map, so large datasets do not have to fit in memory."""
 import os
+import signal
 from typing import Callable, List, Optional, Sequence
 
 import numpy as np
@@ -55,13 +56,18 @@ class _Decode(torch.utils.data.Dataset):
         return decode(self.samples[i].path, self.size, self.channels)
 
 
+def _ignore_interrupts(_worker: int) -> None:
+    """Ctrl-C reaches the decode workers too; only the trainer decides how to stop (cancel, not crash)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def build_cache(samples: Sequence[Sample], size: int, channels: int, file: str,
                 on_progress: Optional[Callable[[int], None]] = None, should_stop: Callable[[], bool] = lambda: False) -> bool:
     """Decodes every sample into `file` (N x C x size x size uint8), written under a temporary name and renamed
     when complete. Returns False when stopped early (nothing is left behind)."""
     workers = 0 if len(samples) < 512 else min(8, os.cpu_count() or 1)
     loader = torch.utils.data.DataLoader(_Decode(samples, size, channels), batch_size=64, num_workers=workers,
-                                         collate_fn=lambda xs: np.stack(xs))
+                                         collate_fn=np.stack, worker_init_fn=_ignore_interrupts)
     tmp = f"{file}.tmp-{os.getpid()}"
     out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(samples), channels, size, size))
     done = 0

@@ -20,6 +20,14 @@ from . import protocol
 
 
 def torchrun_works() -> bool:
+    """torch < 2 on Python >= 3.11 has the broken Std.from_str; elsewhere probe it (importing torch costs seconds)."""
+    try:
+        from importlib.metadata import version
+
+        if sys.version_info >= (3, 11) and int(version("torch").split(".")[0]) < 2:
+            return False
+    except Exception:
+        pass
     try:
         from torch.distributed.elastic.multiprocessing.api import Std
 

@@ -158,11 +158,10 @@ def torchvision_model(name: str, num_classes: int) -> nn.Module:
 def load_weights_file(path: str) -> dict:
     """A state dict, or a checkpoint holding one under 'model' or 'state_dict' (our checkpoint.pt included)."""
     try:
-        state = torch.load(path, map_location="cpu")
-    except (OSError, RuntimeError, EOFError) as e:
-        raise ValueError(f"cannot read weights file '{path}': {e}") from None
-    if isinstance(state, nn.Module):
-        state = state.state_dict()
+        # weights_only: tensors and plain containers, never arbitrary pickled code from a downloaded file.
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # unreadable, not a torch file, or a pickled whole model
+        raise ValueError(f"cannot read weights file '{path}' as a state dict: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
     for key in ("model", "state_dict"):
         if isinstance(state, dict) and isinstance(state.get(key), dict):
             state = state[key]

@@ -43,10 +43,14 @@ def save_checkpoint(run_dir: str, state: Dict[str, Any]) -> None:
 
 
 def load_checkpoint(run_dir: str) -> Dict[str, Any]:
+    """The checkpoint's JSON metadata merged with its tensors ('model', 'optimizerState')."""
     path = os.path.join(run_dir, CHECKPOINT)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"cannot resume: no {CHECKPOINT} in '{run_dir}'")
-    return torch.load(path, map_location="cpu")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(state, dict) or state.get("format") != "lade-torch-checkpoint":
+        raise ValueError(f"'{path}' is not a lade_torch checkpoint")
+    return {**json.loads(state["meta"]), "model": state["model"], "optimizerState": state["optimizerState"]}
 
 
 def export_onnx(model: torch.nn.Module, path: str, channels: int, size: int) -> None:

@@ -189,11 +189,14 @@ class Trainer:
 
     def checkpoint(self, epoch: int, step_in_epoch: int, global_step: int, partial: Dict[str, float]) -> None:
         if self.ctx.main:
-            save_checkpoint(self.run_dir, {
-                "format": "lade-torch-checkpoint", "version": 1, "config": self.c, "fingerprint": self.fingerprint(),
-                "epoch": epoch, "stepInEpoch": step_in_epoch, "globalStep": global_step, "history": self.history,
-                "partial": partial, "processes": self.ctx.world, "model": self.model.state_dict(),
-                "optimizer": self.optimizer.state_dict(), "torch": torch.__version__})
+            optimizer = self.optimizer.state_dict()
+            # Everything but tensors travels as JSON, so the file loads with torch.load(weights_only=True),
+            # whose unpickler in torch 1.13 takes no floats or booleans.
+            meta = {"config": self.c, "fingerprint": self.fingerprint(), "epoch": epoch, "stepInEpoch": step_in_epoch,
+                    "globalStep": global_step, "history": self.history, "partial": partial, "processes": self.ctx.world,
+                    "torch": torch.__version__, "paramGroups": optimizer["param_groups"]}
+            save_checkpoint(self.run_dir, {"format": "lade-torch-checkpoint", "version": 1, "meta": json.dumps(meta),
+                                           "model": self.model.state_dict(), "optimizerState": optimizer["state"]})
 
     def logits_of(self, split: str) -> np.ndarray:
         cache = self.cache[split]
@@ -223,7 +226,7 @@ class Trainer:
         if self.resume:
             ck = self.resumed
             self.model.load_state_dict(ck["model"])
-            self.optimizer.load_state_dict(ck["optimizer"])
+            self.optimizer.load_state_dict({"state": ck["optimizerState"], "param_groups": ck["paramGroups"]})
             start_epoch, start_step, global_step = ck["epoch"], ck["stepInEpoch"], ck["globalStep"]
             self.history = list(ck["history"])
             partial = dict(ck["partial"])
@@ -346,7 +349,7 @@ def run(args: argparse.Namespace, ctx: distributed.Context, stop: StopSignal) ->
     if resume:
         try:
             resumed = load_checkpoint(run_dir)
-        except FileNotFoundError as e:
+        except (FileNotFoundError, ValueError) as e:
             raise UserError(str(e)) from None
         field = resume_conflict(resumed["config"], config)
         if field is not None:

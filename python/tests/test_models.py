@@ -1,3 +1,5 @@
+import json
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -57,7 +59,9 @@ def test_torchvision_model_by_name_and_finetune_from_weights(tmp_path):
 
 def test_finetune_our_own_model_from_a_run_checkpoint(tmp_path):
     base = build_model("resnet20", 16, 1, 3, 8, seed=0)
-    torch.save({"model": base.state_dict(), "epoch": 3}, tmp_path / "checkpoint.pt")
+    # The layout train.py writes: JSON metadata (floats inside) next to the tensors.
+    torch.save({"format": "lade-torch-checkpoint", "meta": json.dumps({"lr": 0.05}), "model": base.state_dict(), "optimizerState": {}},
+               tmp_path / "checkpoint.pt")
     tuned = build_model("resnet20", 16, 1, 6, 8, seed=1, weights=str(tmp_path / "checkpoint.pt"))
     assert tuned.head.out_features == 6
     assert torch.equal(tuned.stem[0].weight, base.stem[0].weight)

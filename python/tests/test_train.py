@@ -1,16 +1,20 @@
 """The training entry as the host runs it: one process, JSON lines on stdout, a run folder on disk."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import torch
 
-from conftest import env, parse_lines, run_module, write_config
+from conftest import REPO, env, parse_lines, run_module, write_config
 from lade_torch import train
+from lade_torch.batches import normalise
 from lade_torch.dataset import hold_out_validation, list_dataset
+from lade_torch.images import decode
 
 PROGRESS_FIELDS = {"phase", "epoch", "epochs", "step", "steps", "loss", "accuracy", "lr", "imagesPerSec", "etaSec", "backend", "backendReason"}
 EPOCH_FIELDS = {"epoch", "loss", "trainAccuracy", "valAccuracy", "lr", "seconds", "imagesPerSec"}
@@ -66,8 +70,47 @@ def test_one_epoch_writes_a_valid_run_folder_and_speaks_the_protocol(tiny_data, 
 def train_in_process(capsys, *args: str):
     """The entry point in this process (no interpreter start): exit status and the protocol lines."""
     capsys.readouterr()
-    code = train.main(["--device", "cpu", *args], claim_stdout=False)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the subprocesses (OMP_NUM_THREADS=1), so results compare bit for bit
+    try:
+        code = train.main(["--device", "cpu", *args], claim_stdout=False)
+    finally:
+        torch.set_num_threads(threads)
     return code, parse_lines(capsys.readouterr().out)
+
+
+ORT = os.path.join(REPO, "node_modules", "onnxruntime-node")
+ORT_SCRIPT = """
+const ort = require(process.argv[2]);
+const fs = require('fs');
+(async () => {
+  const [input, output, n, c, s] = process.argv.slice(3);
+  const b = fs.readFileSync(input);
+  const x = Float32Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+  const session = await ort.InferenceSession.create(process.argv[8]);
+  const out = await session.run({ image: new ort.Tensor('float32', x, [+n, +c, +s, +s]) });
+  fs.writeFileSync(output, Buffer.from(out.logits.data.buffer));
+})();
+"""
+
+
+@pytest.mark.skipif(not (os.path.isdir(ORT) and shutil.which("node")), reason="needs onnxruntime-node from the repository's node_modules")
+def test_model_onnx_gives_the_run_logits_in_onnxruntime(tiny_data, tmp_path, capsys):
+    run_dir = str(tmp_path / "run")
+    code, _ = train_in_process(capsys, "--config", write_config(str(tmp_path / "c.json"), tiny_data, run_dir, model="resnet20", width=4))
+    assert code == 0
+    with open(os.path.join(run_dir, "files-val.txt")) as f:
+        files = f.read().splitlines()
+    x = torch.stack([normalise(torch.from_numpy(decode(os.path.join(tiny_data, p), 12, 1))) for p in files]).numpy()
+    x.astype("<f4").tofile(tmp_path / "x.bin")
+    (tmp_path / "ort.js").write_text(ORT_SCRIPT)
+    out = subprocess.run(["node", str(tmp_path / "ort.js"), ORT, str(tmp_path / "x.bin"), str(tmp_path / "y.bin"), str(len(files)), "1", "12",
+                          os.path.join(run_dir, "model.onnx")], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    ours = np.fromfile(os.path.join(run_dir, "logits-val.bin"), dtype="<f4")
+    theirs = np.fromfile(tmp_path / "y.bin", dtype="<f4")
+    assert ours.shape == theirs.shape == (len(files) * 3,)  # the batch axis is dynamic
+    assert np.abs(ours - theirs).max() < 1e-4
 
 
 def test_user_errors_are_one_line_and_exit_2(tiny_data, tmp_path, capsys):
@@ -86,7 +129,7 @@ def start_train(config: str, *extra: str) -> subprocess.Popen:
 def test_sigterm_cancels_with_a_checkpoint_and_resume_finishes_the_same_run(tiny_data, tmp_path, capsys):
     settings = dict(epochs=4, batchSize=4, augment=True)
     whole = str(tmp_path / "whole")
-    assert run_module("lade_torch.train", "--config", write_config(str(tmp_path / "w.json"), tiny_data, whole, **settings)).returncode == 0
+    assert train_in_process(capsys, "--config", write_config(str(tmp_path / "w.json"), tiny_data, whole, **settings))[0] == 0
 
     run_dir = str(tmp_path / "run")
     config = write_config(str(tmp_path / "c.json"), tiny_data, run_dir, **settings)
@@ -110,9 +153,9 @@ def test_sigterm_cancels_with_a_checkpoint_and_resume_finishes_the_same_run(tiny
     assert code == 2
     assert "epochs is 4 in its checkpoint but 5" in refused[-1]["message"]
 
-    resumed = run_module("lade_torch.train", "--config", config, "--resume")
-    assert resumed.returncode == 0, resumed.stderr
-    assert any(m["type"] == "log" and m["message"].startswith("resumed at epoch") for m in parse_lines(resumed.stdout))
+    code, resumed = train_in_process(capsys, "--config", config, "--resume")
+    assert code == 0
+    assert any(m["type"] == "log" and m["message"].startswith("resumed at epoch") for m in resumed)
     run = check_run_folder(run_dir, tiny_data)
     assert [h["epoch"] for h in run["history"]] == [1, 2, 3, 4]
     # Same shuffles, augmentations and state: the resumed run ends where the uninterrupted one did.
