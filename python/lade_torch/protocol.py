@@ -21,21 +21,21 @@ def claim_stdout() -> None:
         os.dup2(2, 1)
 
 
-def _finite(v: Any) -> Any:
+def finite_json(v: Any) -> Any:
     """JSON has no NaN/Infinity: such numbers travel as null."""
     if isinstance(v, float) and not math.isfinite(v):
         return None
     if isinstance(v, dict):
-        return {k: _finite(x) for k, x in v.items()}
+        return {k: finite_json(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [_finite(x) for x in v]
+        return [finite_json(x) for x in v]
     return v
 
 
 def send(message: Dict[str, Any]) -> None:
     if not enabled:
         return
-    line = json.dumps(_finite(message), separators=(",", ":"), allow_nan=False)
+    line = json.dumps(finite_json(message), separators=(",", ":"), allow_nan=False)
     with _lock:
         out = _out or sys.stdout
         out.write(line + "\n")

@@ -9,6 +9,8 @@ from typing import Any, Dict, List, Sequence
 import numpy as np
 import torch
 
+from .protocol import finite_json
+
 RUN_VERSION = 2
 
 
@@ -22,7 +24,7 @@ def write_atomic(path: str, data) -> None:
 
 
 def write_run_json(run_dir: str, record: Dict[str, Any]) -> None:
-    write_atomic(os.path.join(run_dir, "run.json"), json.dumps(record, indent=2, allow_nan=False))
+    write_atomic(os.path.join(run_dir, "run.json"), json.dumps(finite_json(record), indent=2, allow_nan=False))
 
 
 def write_eval(run_dir: str, split: str, logits: np.ndarray, labels: np.ndarray, files: Sequence[str]) -> None:

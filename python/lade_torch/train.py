@@ -130,7 +130,10 @@ class Trainer:
             protocol.log(f"no val/ split: held out {len(val)} training images (stratified, {c['valFraction'] * 100:g}%)")
         self.train_counts = class_counts(train, n_classes)
         self.source_prior = [n / len(train) for n in self.train_counts]
-        self.channels = detect_channels(train) if c["channels"] == "auto" else int(c["channels"])
+        try:
+            self.channels = detect_channels(train) if c["channels"] == "auto" else int(c["channels"])
+        except DatasetError as e:
+            raise UserError(str(e)) from None
         self.eval_names = [s for s in ("val", "test") if self.splits.get(s)]
         self.timings["scanMs"] = int((time.time() - t0) * 1000)
 

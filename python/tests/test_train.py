@@ -164,6 +164,18 @@ def test_sigterm_cancels_with_a_checkpoint_and_resume_finishes_the_same_run(tiny
     assert np.allclose(a, b, atol=1e-5), np.abs(a - b).max()
 
 
+def test_a_crash_leaves_a_failed_run_naming_the_error(tiny_data, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(tiny_data, data)
+    (data / "bee" / "broken.png").write_bytes(b"\x89PNG not really")
+    run_dir = tmp_path / "run"
+    code, messages = train_in_process(capsys, "--config", write_config(str(tmp_path / "c.json"), str(data), str(run_dir), channels=1))
+    assert code == 1
+    assert messages[-1]["type"] == "error" and "broken.png" in messages[-1]["message"]
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "failed" and "broken.png" in run["error"]
+
+
 def test_an_existing_run_is_not_overwritten(tiny_data, tmp_path, capsys):
     run_dir = tmp_path / "run"
     run_dir.mkdir()
