@@ -171,7 +171,7 @@ class Trainer:
         weights, freeze = finetune_weights(c)
         try:
             self.model = build_model(c["model"], c["size"], self.channels, len(self.classes), c["width"], c["seed"], weights, freeze)
-        except ValueError as e:
+        except (ValueError, TypeError) as e:  # TypeError: a torchvision name that is not a classifier builder
             raise UserError(str(e)) from None
         self.model.to(self.device)
         self.loss_fn = loss_for(c["loss"], self.source_prior, c["alpha"], c["lambda"], c["tau"]).to(self.device)
@@ -374,6 +374,10 @@ def run(args: argparse.Namespace, ctx: distributed.Context, stop: StopSignal) ->
     if resumed is not None and resumed["fingerprint"] != t.fingerprint():
         raise UserError(f"cannot resume '{run_dir}': the dataset's classes, training counts or channels changed since its checkpoint")
     t.resumed = resumed
+    if resumed is not None:
+        t.history = list(resumed["history"])  # so that run.json says what is already done while the run goes on
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed input size: let cuDNN pick the fastest kernels
     if ctx.main:
         os.makedirs(run_dir, exist_ok=True)
     ctx.barrier()
