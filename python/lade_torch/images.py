@@ -4,7 +4,7 @@ for one channel, rounded half up. Decoded splits live in a pixel cache file in t
 TypeScript engine's), read back as a memory map, so large datasets do not have to fit in memory."""
 import os
 import signal
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import torch

@@ -11,9 +11,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# A new head is looked up by module name in a fine-tuned checkpoint; ours is always 'head'.
-HEAD = "head"
-
 
 class SameConv2d(nn.Conv2d):
     """Conv2d with TensorFlow's 'same' padding: total = max((ceil(in/s) - 1) s + k - in, 0), half before
