@@ -19,15 +19,14 @@
 // test:K calibrates on K test images per class picked at random (--calibration-seed, default 1) and draws
 // from the rest: how much the figures depend on which images a balanced split of K per class holds.
 // --seed S picks the trials' generator (default 2020), to check the figures on held-out draws.
-import { estimatePrior, jsDivergence, type EstimateMethod, type EstimateResult, type LossKind } from '../src/core/estimate';
+import { estimatePrior, jsDivergence, type EstimateMethod, type EstimateResult } from '../src/core/estimate';
+import { biasKindOf, compensatedMethod, logitsCarrySourcePrior } from '../src/core/runs/lossKind';
 import { Rng } from '../src/core/rng';
-import { priorBias, shiftedPrior, type BiasKind } from '../src/core/priors';
+import { priorBias, shiftedPrior } from '../src/core/priors';
 import { loadRun, type LoadedRun } from '../src/core/train/runEvaluation';
 
 const METHODS: readonly EstimateMethod[] = ['em-bcts', 'em', 'bbse'];
 const SIZES = [1000, 8000];
-const LOSS_KIND: Record<string, LossKind> = { ce: 'ce', lade: 'lade', bs: 'balanced-softmax' };
-const BIAS_KIND: Record<string, BiasKind> = { ce: 'ce-pc', lade: 'lade', bs: 'bs' };
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);
@@ -154,8 +153,8 @@ const val =
     : { ...test, ...pickRows(test.logits, test.labels, test.record.classes.length, (i) => calibrationRow![i]!) };
 const { record } = val;
 const C = record.classes.length;
-const lossKind = LOSS_KIND[record.config.loss] ?? fail(`run '${runDir}': unknown loss '${record.config.loss}'`);
-const biasKind = BIAS_KIND[record.config.loss]!;
+const lossKind = record.loss;
+const biasKind = biasKindOf(compensatedMethod(lossKind));
 const byClass: number[][] = Array.from({ length: C }, () => []);
 test.labels.forEach((y, i) => {
   if (!calibrationRow?.[i]) byClass[y]!.push(i);
@@ -200,7 +199,7 @@ for (const [name, draw] of Object.entries(priors)) {
       });
       const logits = new Float32Array(n * C);
       rows.forEach((r, k) => logits.set(test.logits.subarray(r * C, (r + 1) * C), k * C));
-      const source = lossKind === 'ce' ? logits : logits.map((v, i) => v + logPs[i % C]!);
+      const source = logitsCarrySourcePrior(lossKind) ? logits : logits.map((v, i) => v + logPs[i % C]!);
       const labels = Int32Array.from(rows, (r) => test.labels[r]!);
       const shares = new Float64Array(C);
       labels.forEach((y) => shares[y]++);
@@ -285,7 +284,7 @@ if (json) {
 } else {
   const pool = byClass.reduce((a, p) => a + p.length, 0);
   console.log(
-    `run ${runDir}: ${record.config.loss}, ${C} classes, calibration ${calibrateOn} (${val.labels.length} images), ` +
+    `run ${runDir}: ${record.loss}, ${C} classes, calibration ${calibrateOn} (${val.labels.length} images), ` +
       `deployment pool ${pool} test images; ${trials} trials per cell, seed ${seed}`,
   );
   const methodHeads = (w: number): string => METHODS.map((m) => m.padStart(w)).join(' ');

@@ -7,7 +7,9 @@ import { analyzeDataset } from '../core/dataset';
 import { htmlReport, type PriorComparison } from '../core/report/htmlReport';
 import { trainRun } from '../core/train';
 import { evaluateRuns, loadRun, parsePriorSpec, type PriorEvaluation } from '../core/train/runEvaluation';
-import type { LossKind } from '../protocol/training';
+import { BACKENDS, type BackendSetting } from '../core/runs/config';
+import type { LossKind } from '../core/runs/lossKind';
+import type { TrainedRunRecord } from '../core/runs/record';
 import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
 import { formatEvaluations } from './eval';
 
@@ -61,7 +63,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const epochs = numberFlag('demo', 'epochs', v.epochs) ?? 12;
   const seed = numberFlag('demo', 'seed', v.seed) ?? 0;
   const backend = v.backend ?? 'auto';
-  if (!['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'].includes(backend)) throw new UsageError(`lade demo: unknown --backend '${backend}'`);
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`lade demo: unknown --backend '${backend}'`);
 
   const dataset = await analyzeDataset(dataDir);
   io.err(
@@ -71,22 +73,23 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   mkdirSync(out, { recursive: true });
   const runDirs: string[] = [];
+  const records: TrainedRunRecord[] = [];
   // CE first, so every table reads as the paper's: Softmax, PC Softmax, then LADE.
   for (const loss of ['ce', 'lade'] as const satisfies readonly LossKind[]) {
     const outDir = path.join(out, 'runs', loss);
     const record = await trainRun(
-      { dataDir, outDir, loss, epochs, seed, backend: backend as 'auto', model: 'cnn', size: 28, lr: 0.05, batchSize: 64 },
+      { dataDir, outDir, loss, epochs, seed, backend: backend as BackendSetting, model: 'cnn', size: 28, lr: 0.05, batchSize: 64 },
       { onLog: (_level, message) => io.err(`[${loss}] ${message}\n`) },
     );
     io.err(`[${loss}] done on ${record.backend.name} (${record.backend.reason}); test accuracy ${record.finalAccuracy.test?.toFixed(2) ?? '-'}%\n`);
     runDirs.push(outDir);
+    records.push(record);
   }
 
   const runs = runDirs.map((d) => loadRun(d));
   const tables = TABLES.map((p) => evaluateRuns(runs, parsePriorSpec(p)));
   const sweep = SWEEP.map((p) => evaluateRuns(runs, parsePriorSpec(p)));
   const methods = sweep[0]!.results.map((r) => r.method);
-  const records = runs.map((r) => r.record);
   const html = htmlReport({
     title: `LADE Studio demo: ${path.basename(dataDir)}`,
     generatedAt: new Date().toISOString(),

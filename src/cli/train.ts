@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { trainRun } from '../core/train';
 import type { TrainConfigInput } from '../core/train';
+import type { LossKind } from '../core/runs/lossKind';
+import { runName } from '../core/runs/naming';
 import { loadRun } from '../core/train/runEvaluation';
 import type { TrainProgress } from '../protocol/training';
 import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
@@ -89,10 +91,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const baseInput = retune ? loadRun(retune).record.input : undefined;
   const loss = v.loss ?? 'lade';
   const model = v.model ?? 'cnn';
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const input = {
     dataDir: positionals[0]!,
-    outDir: v.out ?? path.join('.lade', 'runs', `${loss}-${model}-${stamp}`),
+    outDir: v.out ?? path.join('.lade', 'runs', runName(positionals[0]!, loss as LossKind)),
     loss,
     model,
     width: num('width'),

@@ -1,7 +1,7 @@
 // Messages between the extension host and the prior-estimate worker thread
 // (src/extension/workers/estimate.worker.ts). Both sides check what arrives before trusting it.
 import { MAX_CLASSES, numberList } from './priorEditor';
-import type { BackendSetting } from './training';
+import { BACKENDS, type BackendSetting } from '../core/runs/config';
 import { booleanField, isRecord, MessageError, messageFields, numberField, oneOf, SPLIT_NAME, stringField, type Fields } from './validate';
 
 export const ESTIMATE_METHODS = ['em-bcts', 'em', 'bbse'] as const;
@@ -11,7 +11,6 @@ export type EstimateMethodName = (typeof ESTIMATE_METHODS)[number];
 export const ESTIMATE_PHASES = ['decode', 'infer', 'calibrate', 'estimate', 'bootstrap'] as const;
 export type EstimatePhase = (typeof ESTIMATE_PHASES)[number];
 
-const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'];
 
 export interface EstimateJob {
   /** The run folder (.lade/runs/<name>) with run.json, model/ and the calibration split's cached logits. */

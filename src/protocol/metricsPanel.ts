@@ -3,14 +3,13 @@
 // logits-<split>.bin / labels-<split>.bin, which the webview fetches as binary: never 50M floats as JSON),
 // and the target prior from the editor with `setTarget` on every slider move.
 import { isRecord, MessageError, messageFields, oneOf, stringField, type Fields } from './validate';
+import { LOSS_KINDS, type LossKind } from '../core/runs/lossKind';
 import { MAX_CLASSES, numberList, parseTargetPrior, type TargetPrior } from './priorEditor';
-
-/** How a run was trained, which decides its post-compensation (REFERENCE.md). */
-export type RunLossKind = 'lade' | 'ce' | 'bs';
 
 export interface MetricsRun {
   readonly name: string;
-  readonly lossKind: RunLossKind;
+  /** How the run was trained, which decides its post-compensation (src/core/runs/lossKind.ts). */
+  readonly lossKind: LossKind;
   readonly classes: readonly string[];
   readonly trainCounts: readonly number[];
   readonly split: string;
@@ -22,7 +21,7 @@ export interface MetricsRun {
 
 export interface RunChoice {
   readonly name: string;
-  readonly lossKind: RunLossKind;
+  readonly lossKind: LossKind;
   readonly numClasses: number;
   readonly splits: readonly string[];
 }
@@ -59,7 +58,6 @@ export type MetricsWebviewMessage =
 
 const WEBVIEW = 'metrics webview';
 const HOST = 'metrics host';
-const LOSS_KINDS = ['lade', 'ce', 'bs'] as const;
 
 function stringList(fields: Fields, key: string, channel: string, max: number): string[] {
   const v = fields[key];

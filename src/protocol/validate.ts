@@ -11,7 +11,7 @@ export class MessageError extends Error {
 export type Fields = Readonly<Record<string, unknown>>;
 
 /** A run's split names, as in its file names (logits-<split>.bin). */
-export const SPLIT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export { SPLIT_NAME } from '../core/runs/fields';
 
 export function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -12,7 +12,7 @@ import { initBackend } from '../../src/core/tf/backend';
 import { decodeImage, resizeInto } from '../../src/core/train/images';
 import { loadModel } from '../../src/core/train/modelFiles';
 import { trainRun } from '../../src/core/train/trainRun';
-import type { RunRecord } from '../../src/protocol/training';
+import type { TrainedRunRecord } from '../../src/protocol/training';
 import { errorMessages, firstVisible, frameWith } from './harness/workbench';
 import { useWorkbench } from './harness/session';
 
@@ -61,7 +61,7 @@ function writeDataset(root: string): void {
 describe('Metrics panel and prior editor in VS Code', () => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-metrics-'));
   const workspaceDir = path.join(scratch, 'ws');
-  const runs: Record<string, RunRecord> = {};
+  const runs: Record<string, TrainedRunRecord> = {};
 
   beforeAll(async () => {
     writeDataset(path.join(workspaceDir, 'data'));
@@ -102,7 +102,7 @@ describe('Metrics panel and prior editor in VS Code', () => {
     if (shown !== 0) throw new Error(`No metrics for backward-10. Panel: ${(await panel.locator('body').innerText()).slice(0, 800)}`);
     const accuracy = async (method: string) => Number(await results.locator(`td[data-method="${method}"][data-metric=expectedAccuracy]`).getAttribute('data-value'));
     const softmax = await accuracy('ce-1:softmax');
-    const pc = await accuracy('ce-1:pc');
+    const pc = await accuracy('ce-1:pc_softmax');
     const lade = await accuracy('lade-1:lade');
     expect(pc, 'PC Softmax vs Softmax under backward-10').toBeGreaterThan(softmax);
     expect(lade, 'LADE vs Softmax under backward-10').toBeGreaterThan(softmax);

@@ -4,6 +4,7 @@
 import '../shared/base.css';
 import './styles.css';
 import { denseConfusion, shotGroup, type ShotGroup } from '../../src/core/metrics';
+import { biasKindOf, methodLabel, methodsFor } from '../../src/core/runs/lossKind';
 import { parseMetricsHostMessage, type MetricsRun, type MetricsState, type MetricsWebviewMessage } from '../../src/protocol/metricsPanel';
 import type { TargetPrior } from '../../src/protocol/priorEditor';
 import { formatNumber, h } from '../shared/dom';
@@ -39,17 +40,7 @@ let requestId = 0;
 const persist = () => api.setState(view);
 
 function methodsOf(run: MetricsRun): MethodSpec[] {
-  switch (run.lossKind) {
-    case 'ce':
-      return [
-        { id: `${run.name}:softmax`, label: 'Softmax', kind: 'softmax' },
-        { id: `${run.name}:pc`, label: 'PC Softmax', kind: 'ce-pc' },
-      ];
-    case 'lade':
-      return [{ id: `${run.name}:lade`, label: 'LADE', kind: 'lade' }];
-    case 'bs':
-      return [{ id: `${run.name}:bs`, label: 'Balanced Softmax', kind: 'bs' }];
-  }
+  return methodsFor(run.lossKind).map((m) => ({ id: `${run.name}:${m}`, label: methodLabel(m, run.lossKind), kind: biasKindOf(m) }));
 }
 
 async function fetchBinary(url: string, what: string): Promise<ArrayBuffer> {

@@ -9,14 +9,11 @@ import { loadModel } from '../train/modelFiles';
 import { decodeImage, resizeInto } from '../train/images';
 import { loadRun, type LoadedRun } from '../train/runEvaluation';
 import { estimatePrior } from './estimatePrior';
-import type { EstimateMethod, EstimateProgress, EstimateResult, LossKind } from './types';
+import type { EstimateMethod, EstimateProgress, EstimateResult } from './types';
 import { EstimateInputError } from './validate';
 
 const IMAGE = /\.(png|jpe?g)$/i;
 const BATCH = 256;
-
-/** The run's training loss decides how its logits become source posteriors. */
-const LOSS_KIND: Readonly<Record<string, LossKind>> = { ce: 'ce', lade: 'lade', bs: 'balanced-softmax' };
 
 /** decode and infer alternate batch by batch; the rest are estimatePrior's own phases. */
 export type RunEstimatePhase = 'decode' | 'infer' | EstimateProgress['phase'];
@@ -65,12 +62,6 @@ export function listDeploymentImages(folder: string): string[] {
   return files;
 }
 
-export function runLossKind(run: LoadedRun): LossKind {
-  const kind = LOSS_KIND[run.record.config.loss];
-  if (!kind) throw new EstimateInputError(`run '${run.dir}' has an unknown loss '${run.record.config.loss}'`);
-  return kind;
-}
-
 interface DeployLogits {
   readonly logits: Float32Array;
   readonly used: number;
@@ -79,8 +70,9 @@ interface DeployLogits {
 
 /** Runs the model over the images with the run's input size, channels and normalisation. */
 async function deploymentLogits(run: LoadedRun, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits> {
-  const { size, mean, std } = run.record.input;
-  const channels = run.record.input.channels;
+  const input = run.record.input;
+  if (!input) throw new EstimateInputError(`Run '${run.dir}' has no model input in run.json (imported logits cannot run on images).`);
+  const { size, mean, std, channels } = input;
   if (channels !== 1 && channels !== 3) throw new Error(`Run '${run.dir}': run.json input.channels is ${channels}, expected 1 or 3.`);
   const C = run.record.classes.length;
   const model = await loadModel(path.join(run.dir, 'model', 'model.json'));
@@ -136,7 +128,6 @@ export async function estimateFromRun(options: RunEstimateOptions): Promise<RunE
   } catch (e) {
     throw new EstimateInputError((e as Error).message);
   }
-  const lossKind = runLossKind(run);
   const files = listDeploymentImages(options.folder);
   const onProgress = options.onProgress ?? (() => undefined);
   const backend = await initBackend(options.backend);
@@ -149,7 +140,7 @@ export async function estimateFromRun(options: RunEstimateOptions): Promise<RunE
     valLabels: run.labels,
     deployLogits: deploy.logits,
     numClasses: run.record.classes.length,
-    lossKind,
+    lossKind: run.record.loss,
     sourcePrior: run.record.sourcePrior,
     method: options.method,
     bootstrap: options.bootstrap,

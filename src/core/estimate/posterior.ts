@@ -1,5 +1,6 @@
 // Source-posterior logits and their (calibrated) softmax, row by row.
-import type { LogitArray, LossKind } from './types';
+import { logitsCarrySourcePrior, type LossKind } from '../runs/lossKind';
+import type { LogitArray } from './types';
 
 /** Same epsilon as the LADE code: log(p_s + 1e-9). */
 const PRIOR_EPS = 1e-9;
@@ -14,7 +15,7 @@ export function sourceLogits(
   lossKind: LossKind,
   sourcePrior: ArrayLike<number> | undefined,
 ): LogitArray {
-  if (lossKind === 'ce') return logits;
+  if (logitsCarrySourcePrior(lossKind)) return logits;
   if (sourcePrior === undefined) throw new Error(`sourceLogits: lossKind '${lossKind}' needs the source prior`);
   const logPrior = new Float64Array(C);
   for (let c = 0; c < C; c++) logPrior[c] = Math.log(sourcePrior[c] + PRIOR_EPS);

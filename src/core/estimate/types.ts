@@ -1,11 +1,13 @@
 // Public types of the label-shift (deployment prior) estimator.
 
+import type { LossKind } from '../runs/lossKind';
+
 /**
- * How the model was trained, which decides how its logits become source posteriors p_s(y|x):
- * plain cross-entropy logits already are; LADE / Balanced Softmax / logit-adjusted logits are
- * prior-free and need log p_s added back (REFERENCE.md, "Inference under a target prior").
+ * How the model was trained decides how its logits become source posteriors p_s(y|x): plain
+ * cross-entropy logits already are; LADE / Balanced Softmax / logit-adjusted logits are prior-free and
+ * need log p_s added back (REFERENCE.md, "Inference under a target prior").
  */
-export type LossKind = 'ce' | 'lade' | 'balanced-softmax' | 'logit-adjusted';
+export type { LossKind };
 
 /**
  * em-bcts: Saerens EM on posteriors calibrated by bias-corrected temperature scaling (Alexandari et al. 2020).

@@ -1,4 +1,5 @@
 // Input checks for estimatePrior: every message names the array, row, class or field at fault.
+import { logitsCarrySourcePrior } from '../runs/lossKind';
 import type { EstimateOptions, LogitArray } from './types';
 
 export class EstimateInputError extends Error {
@@ -65,7 +66,7 @@ export function validateEstimateOptions(o: EstimateOptions): void {
     }
     checkLabels('deployLabels', o.deployLabels, C, true);
   }
-  if (o.lossKind !== 'ce' && o.sourcePrior === undefined) {
+  if (!logitsCarrySourcePrior(o.lossKind) && o.sourcePrior === undefined) {
     throw new EstimateInputError(`sourcePrior is required for lossKind '${o.lossKind}' (its logits exclude log p_s)`);
   }
   if (o.sourcePrior !== undefined) {

@@ -4,11 +4,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { BackendSetting } from '../runs/config';
 import { registerBatchNormGradient } from './batchNormGrad';
 import { driverAdvice, missingRuntime, withGpuAdvice } from './gpuRuntime';
 import { registerWasmTrainingKernels } from './wasmKernels';
 
-export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
+/** The backends a run may ask for (the one list, in src/core/runs/config.ts). */
+export type BackendChoice = BackendSetting;
 
 export interface BackendReport {
   /** The tfjs backend name actually in use. */

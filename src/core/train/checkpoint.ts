@@ -3,8 +3,8 @@
 // model.getWeights() order, then optimizer slots).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EpochRecord } from '../../protocol/training';
-import { writeFileAtomic } from './atomicWrite';
+import type { EpochRecord } from '../runs/record';
+import { writeFileAtomic } from '../atomicWrite';
 
 const MAGIC = 'LADECKP1';
 export const CHECKPOINT_FILE = 'checkpoint.bin';

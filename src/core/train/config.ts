@@ -1,16 +1,17 @@
 // Completes a partial training configuration with the defaults and rejects values that cannot work,
 // naming the field.
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../protocol/training';
+import { BACKENDS, CHANNEL_SETTINGS, DEFAULT_TRAIN_CONFIG, MODEL_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, type TrainConfig } from '../runs/config';
+import { TFJS_LOSSES } from '../runs/lossKind';
 
 export type TrainConfigInput = Partial<TrainConfig> & Pick<TrainConfig, 'dataDir' | 'outDir'>;
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly unknown[]>> = {
-  loss: ['lade', 'ce', 'bs'],
-  model: ['cnn', 'resnet20'],
-  optimizer: ['sgd', 'adam'],
-  schedule: ['cosine', 'step'],
-  channels: ['auto', 1, 3],
-  backend: ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'],
+  loss: TFJS_LOSSES,
+  model: MODEL_KINDS,
+  optimizer: OPTIMIZER_KINDS,
+  schedule: SCHEDULE_KINDS,
+  channels: CHANNEL_SETTINGS,
+  backend: BACKENDS,
   workers: [1, 2],
 };
 

@@ -2,7 +2,7 @@
 // labels-<split>.bin (Int32, N) into the run folder, the inputs of `lade eval` and the metrics module.
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../atomicWrite';
 import { fillBatch, type BatchShape } from './batches';
 import type { PixelSource } from './pixelCache';
 

@@ -4,7 +4,7 @@
 // fine-tuning and head retuning find them by name. Weights are initialised from the run's seeded
 // generator (He-normal convolutions, PyTorch-style uniform dense layers) so a seed repeats a run exactly.
 import * as tf from '@tensorflow/tfjs';
-import type { ModelKind } from '../../protocol/training';
+import type { ModelKind } from '../runs/config';
 import type { Rng } from '../rng';
 
 export const FEATURES = 'features';

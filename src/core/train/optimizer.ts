@@ -2,7 +2,7 @@
 // on kernels only (not biases or batch-norm parameters). Written here rather than taken from tf.train so that
 // the learning rate can follow a schedule and the whole state can be saved in and restored from a checkpoint.
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerKind } from '../../protocol/training';
+import type { OptimizerKind } from '../runs/config';
 
 export interface OptimizerOptions {
   readonly kind: OptimizerKind;

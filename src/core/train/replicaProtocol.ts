@@ -2,7 +2,8 @@
 // holds a copy of the model, computes gradients on its share of each batch, and applies the averaged
 // gradients the loop sends back, so both copies stay identical step after step.
 import type { ModelSpec } from './models';
-import type { LossKind, OptimizerKind } from '../../protocol/training';
+import type { OptimizerKind } from '../runs/config';
+import type { LossKind } from '../runs/lossKind';
 
 export interface ReplicaInit {
   readonly type: 'init';

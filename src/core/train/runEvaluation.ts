@@ -11,10 +11,10 @@ import path from 'node:path';
 import { evaluateLogits, subsetProtocol } from '../metrics';
 import type { EvalMetrics } from '../metrics/types';
 import { alignToClasses, parseImport, parsePriorFile } from '../priors/files';
-import { priorBias, type BiasKind, type ShiftDirection } from '../priors';
-import type { RunRecord } from '../../protocol/training';
-
-export type Method = 'softmax' | 'pc_softmax' | 'lade';
+import { priorBias, type ShiftDirection } from '../priors';
+import { biasKindOf, methodsFor, type Method } from '../runs/lossKind';
+import { readRun } from '../runs/reader';
+import type { RunRecord } from '../runs/record';
 
 export interface LoadedRun {
   readonly dir: string;
@@ -24,24 +24,18 @@ export interface LoadedRun {
   readonly labels: Int32Array;
 }
 
+/** A completed run with the logits and labels of one split (default: test, else the first it has). */
 export function loadRun(dir: string, split?: string): LoadedRun {
-  const file = path.join(dir, 'run.json');
-  let record: RunRecord;
-  try {
-    record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-  } catch (e) {
-    throw new Error(`Cannot read run '${file}': ${(e as Error).message}`);
-  }
-  if (record.version !== 1 || !Array.isArray(record.evalSplits)) throw new Error(`'${file}' is not a LADE run record.`);
+  const { record, splits } = readRun(dir);
   if (record.status !== 'completed') throw new Error(`Run '${dir}' was ${record.status}; finish it with lade train --resume first.`);
-  const names = record.evalSplits.map((s) => s.name);
+  const names = splits.map((s) => s.name);
   const chosen = split ?? (names.includes('test') ? 'test' : names[0]);
-  if (!chosen || !names.includes(chosen)) {
+  const files = splits.find((s) => s.name === chosen);
+  if (!chosen || !files) {
     throw new Error(`Run '${dir}' has no logits for split '${chosen ?? '?'}' (it has: ${names.join(', ') || 'none'}).`);
   }
-  const raw = (name: string): Buffer => readFileSync(path.join(dir, `${name}-${chosen}.bin`));
-  const l = raw('logits');
-  const y = raw('labels');
+  const l = readFileSync(files.logitsFile);
+  const y = readFileSync(files.labelsFile);
   const logits = new Float32Array(l.buffer.slice(l.byteOffset, l.byteOffset + l.length));
   const labels = new Int32Array(y.buffer.slice(y.byteOffset, y.byteOffset + y.length));
   if (logits.length !== labels.length * record.classes.length) {
@@ -92,11 +86,9 @@ export interface PriorEvaluation {
   readonly results: readonly MethodResult[];
 }
 
-const METHOD_BIAS: Record<Method, BiasKind> = { softmax: 'softmax', pc_softmax: 'ce-pc', lade: 'lade' };
-
 /**
  * Evaluates the methods the given runs support under one prior: a CE run gives Softmax and PC Softmax,
- * a LADE or Balanced Softmax run gives LADE. Runs must share classes and evaluation labels.
+ * every prior-free loss (LADE, Balanced Softmax, logit adjustment) gives LADE's + log p_t (runs/lossKind.ts). Runs must share classes and evaluation labels.
  */
 export function evaluateRuns(runs: readonly LoadedRun[], spec: PriorSpec): PriorEvaluation {
   const ref = runs[0];
@@ -118,9 +110,8 @@ export function evaluateRuns(runs: readonly LoadedRun[], spec: PriorSpec): Prior
   }
   const results: MethodResult[] = [];
   for (const run of runs) {
-    const methods: Method[] = run.record.config.loss === 'ce' ? ['softmax', 'pc_softmax'] : ['lade'];
-    for (const method of methods) {
-      const bias = priorBias(METHOD_BIAS[method], run.record.sourcePrior, target, { classNames: run.record.classes });
+    for (const method of methodsFor(run.record.loss)) {
+      const bias = priorBias(biasKindOf(method), run.record.sourcePrior, target, { classNames: run.record.classes });
       const logits = rows ? pick(run.logits, rows, run.record.classes.length) : run.logits;
       const labels = rows ? Int32Array.from(rows, (i) => run.labels[i]) : run.labels;
       const metrics = evaluateLogits({

@@ -5,10 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fusedLadeLoss, ladeCrossEntropy, softmaxCrossEntropy } from '../losses';
+import { fusedLadeLoss, ladeCrossEntropy, logitAdjustedCrossEntropy, softmaxCrossEntropy } from '../losses';
 import { initBackend } from '../tf/backend';
-import type { EpochRecord, LogLevel, Phase, RunRecord, TrainConfig, TrainProgress } from '../../protocol/training';
-import { writeFileAtomic } from './atomicWrite';
+import type { TrainConfig } from '../runs/config';
+import type { EpochRecord, TrainedRunRecord } from '../runs/record';
+import { writeRun } from '../runs/writer';
 import { fillBatch, NORMALISATION, type BatchShape } from './batches';
 import { readCheckpoint, writeCheckpoint, type CheckpointState, type TensorEntry } from './checkpoint';
 import { resolveConfig, type TrainConfigInput } from './config';
@@ -20,6 +21,7 @@ import { learningRate, Optimizer } from './optimizer';
 import { buildPixelCache, DecodeCancelled, openPixelCache, type PixelSource } from './pixelCache';
 import { Rng } from '../rng';
 import { trainStep, type LossFn } from './trainStep';
+import type { LogLevel, Phase, TrainProgress } from './workerMessages';
 import { ReplicaPair } from './dataParallel';
 import { classCounts, holdOutValidation, listImageFolder, type Sample } from './samples';
 
@@ -52,6 +54,8 @@ export function lossFunction(config: Pick<TrainConfig, 'loss' | 'alpha' | 'lambd
       return (z, y) => ladeCrossEntropy(z, y, sourcePrior);
     case 'ce':
       return (z, y) => softmaxCrossEntropy(z, y);
+    case 'la':
+      return (z, y) => logitAdjustedCrossEntropy(z, y, sourcePrior);
   }
 }
 
@@ -59,7 +63,7 @@ function yieldToEvents(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
 
-export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}): Promise<RunRecord> {
+export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}): Promise<TrainedRunRecord> {
   const config = resolveConfig(input);
   const startedAt = new Date().toISOString();
   const log = (level: LogLevel, message: string): void => hooks.onLog?.(level, message);
@@ -95,14 +99,16 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   const scanMs = Date.now() - t0;
   /** Writes run.json for a run that ends now: what every record holds, plus its timings and results. */
   const finish = (
-    status: RunRecord['status'],
-    timings: RunRecord['timings'],
-    results: Pick<RunRecord, 'history' | 'evalSplits' | 'finalAccuracy'>,
-  ): RunRecord =>
-    writeRecord(runDir, {
-      version: 1,
+    status: 'completed' | 'cancelled',
+    timings: TrainedRunRecord['timings'],
+    results: Pick<TrainedRunRecord, 'history' | 'evalSplits' | 'finalAccuracy'>,
+  ): TrainedRunRecord =>
+    writeRun(runDir, {
+      version: 2,
       name: path.basename(runDir),
       status,
+      loss: config.loss,
+      origin: { kind: 'trained', engine: 'tfjs', processes: config.workers },
       config,
       classes: listing.classes,
       trainCounts,
@@ -381,9 +387,4 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   model.dispose();
 
   return finish(cancelled ? 'cancelled' : 'completed', { scanMs, decodeMs, trainMs, evalMs }, { history, evalSplits, finalAccuracy });
-}
-
-function writeRecord(runDir: string, record: RunRecord): RunRecord {
-  writeFileAtomic(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2));
-  return record;
 }

@@ -3,21 +3,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import {
-  isWorkerToHost,
-  type EpochRecord,
-  type HostToWorker,
-  type LogLevel,
-  type RunRecord,
-  type TrainProgress,
-} from '../../protocol/training';
+import type { EpochRecord, TrainedRunRecord } from '../runs/record';
+import { isWorkerToHost, type HostToWorker, type LogLevel, type TrainProgress } from './workerMessages';
 import { checkpointPath } from './checkpoint';
 import { resolveConfig, type TrainConfigInput } from './config';
 import { workerJob } from '../workerJob';
 
 export interface TrainingHandle {
   /** Resolves with the run record (status 'cancelled' after cancel()); rejects on a training error or crash. */
-  readonly result: Promise<RunRecord>;
+  readonly result: Promise<TrainedRunRecord>;
   onProgress(listener: (p: TrainProgress) => void): void;
   onLog(listener: (level: LogLevel, message: string) => void): void;
   /** Each finished epoch, as it is checkpointed. */
@@ -54,7 +48,7 @@ export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions
   const progressListeners: ((p: TrainProgress) => void)[] = [];
   const logListeners: ((level: LogLevel, message: string) => void)[] = [];
   const epochListeners: ((record: EpochRecord) => void)[] = [];
-  const run = workerJob<RunRecord>(worker, {
+  const run = workerJob<TrainedRunRecord>(worker, {
     crashed: (e) => new Error(crashMessage(`crashed (${e.message})`, config.outDir)),
     exited: (code) => new Error(crashMessage(`stopped unexpectedly (exit code ${code})`, config.outDir)),
   });

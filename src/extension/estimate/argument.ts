@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { ESTIMATE_METHODS, type EstimateMethodName } from '../../protocol/estimateWorker';
 import { isRecord, SPLIT_NAME } from '../../protocol/validate';
-import { readLabels, readRun, type RunInfo } from '../metrics/runFolders';
+import { readRun, type RunFolder } from '../../core/runs';
+import { readLabels } from '../metrics/runFolders';
 
 export interface EstimateArgument {
   /** A run name in .lade/runs, or a run folder (absolute, or relative to the workspace folder). */
@@ -47,7 +48,7 @@ export function parseEstimateArgument(arg: unknown): EstimateArgument | undefine
 }
 
 /** Why a run cannot estimate (no saved model, no cached labelled split to calibrate on), or null. */
-export function runProblem(run: RunInfo): string | null {
+export function runProblem(run: RunFolder): string | null {
   if (!run.modelJson) return `Run '${run.name}' has no saved model (${path.join(run.dir, 'model', 'model.json')}).`;
   if (run.splits.length === 0) {
     return `Run '${run.name}' has no cached labelled logits (logits-val.bin, labels-val.bin) to calibrate on; train it with a validation split.`;
@@ -56,7 +57,7 @@ export function runProblem(run: RunInfo): string | null {
 }
 
 /** Why a run cannot calibrate on `split`, naming the splits it has, or null. */
-export function splitProblem(run: RunInfo, split: string): string | null {
+export function splitProblem(run: RunFolder, split: string): string | null {
   if (run.splits.some((s) => s.name === split)) return null;
   const have = run.splits.map((s) => s.name);
   return `Run '${run.name}' has no cached '${split}' logits (logits-${split}.bin, labels-${split}.bin) to calibrate on; it has ${have.length ? have.join(', ') : 'none'}.`;
@@ -74,21 +75,21 @@ export interface CalibrationSplit {
  * The run's labelled splits, val first, with what decides how well each calibrates: the estimate is only
  * as good as the split is for the classes deployment is made of (README, bench:prior).
  */
-export function calibrationSplits(run: RunInfo): CalibrationSplit[] {
+export function calibrationSplits(run: RunFolder): CalibrationSplit[] {
   const rank = (name: string): number => (name === 'val' ? 0 : 1);
   return [...run.splits]
     .sort((a, b) => rank(a.name) - rank(b.name))
     .map((s) => {
-      const labels = readLabels(s, run.classes.length);
-      const counts = new Array<number>(run.classes.length).fill(0);
+      const labels = readLabels(s, run.record.classes.length);
+      const counts = new Array<number>(run.record.classes.length).fill(0);
       for (const y of labels) counts[y]!++;
       const fewest = Math.min(...counts);
-      return { name: s.name, images: labels.length, fewest, fewestClass: run.classes[counts.indexOf(fewest)] ?? '' };
+      return { name: s.name, images: labels.length, fewest, fewestClass: run.record.classes[counts.indexOf(fewest)] ?? '' };
     });
 }
 
 /** The run an argument names: a run of .lade/runs by name first, else a run folder. */
-export function resolveRun(name: string, runs: readonly RunInfo[], root: string | undefined): RunInfo {
+export function resolveRun(name: string, runs: readonly RunFolder[], root: string | undefined): RunFolder {
   const byName = runs.find((r) => r.name === name);
   if (byName) return byName;
   const looksLikePath = path.isAbsolute(name) || name.includes('/') || name.includes(path.sep);

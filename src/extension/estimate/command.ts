@@ -7,11 +7,13 @@ import type { EstimateJob, EstimateMethodName, PriorEstimate } from '../../proto
 import type { BackendSetting } from '../../protocol/training';
 import { outputChannel } from '../log';
 import { MetricsPanel } from '../metrics/panel';
-import { listRuns, type RunInfo } from '../metrics/runFolders';
+import type { RunFolder } from '../../core/runs';
+import { listRuns } from '../metrics/runFolders';
 import { PRIOR_VIEW_ID } from '../priors/view';
 import { calibrationSplits, parseEstimateArgument, resolveRun, runProblem, splitProblem } from './argument';
 import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
 import { applyPriorArgument, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from './handoff';
+import { workspaceRoot } from '../workspace';
 
 export const ESTIMATE_COMMAND = 'lade.estimatePrior';
 const BOOTSTRAP = 200;
@@ -26,18 +28,14 @@ export interface EstimatePriorOutcome {
 }
 
 interface Request {
-  readonly run: RunInfo;
+  readonly run: RunFolder;
   /** The run's labelled split to calibrate on. */
   readonly split: string;
   readonly folder: string;
   readonly method: EstimateMethodName;
 }
 
-function workspaceRoot(): string | undefined {
-  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-}
-
-function workspaceRuns(root: string | undefined): RunInfo[] {
+function workspaceRuns(root: string | undefined): RunFolder[] {
   if (!root) return [];
   const { runs, problems } = listRuns(root);
   for (const p of problems) outputChannel().warn(`Skipped a run: ${p}`);
@@ -63,7 +61,7 @@ async function chooseRequest(arg: unknown): Promise<Request | undefined> {
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    usable.map((r) => ({ label: r.name, description: `${r.lossKind} · ${r.classes.length} classes`, run: r })),
+    usable.map((r) => ({ label: r.name, description: `${r.record.loss} · ${r.record.classes.length} classes`, run: r })),
     { title: 'LADE: run whose model reads the unlabelled images', placeHolder: 'One of its labelled splits (val, or one you pick) calibrates the estimate' },
   );
   if (!picked) return undefined;
@@ -82,7 +80,7 @@ async function chooseRequest(arg: unknown): Promise<Request | undefined> {
 }
 
 /** The run's only labelled split, or the one the user picks, each shown with its smallest class. */
-async function chooseSplit(run: RunInfo): Promise<string | undefined> {
+async function chooseSplit(run: RunFolder): Promise<string | undefined> {
   const splits = calibrationSplits(run);
   if (splits.length === 1) return splits[0]!.name;
   const picked = await vscode.window.showQuickPick(
@@ -127,7 +125,7 @@ const PANEL_READY_MS = 15_000;
  * The prior editor edits the classes of the run open in the metrics panel: open this run there unless it
  * already is, then apply. False when the run could not be opened (a run folder outside .lade/runs).
  */
-async function handToPriorEditor(run: RunInfo, estimate: PriorEstimate, name: string): Promise<boolean> {
+async function handToPriorEditor(run: RunFolder, estimate: PriorEstimate, name: string): Promise<boolean> {
   const isOpen = (): boolean => !!MetricsPanel.open?.selected.runs.some((r) => path.resolve(r.dir) === path.resolve(run.dir));
   if (!isOpen()) await vscode.commands.executeCommand('lade.showMetrics', [run.name]);
   const panel = MetricsPanel.open;
@@ -139,7 +137,7 @@ async function handToPriorEditor(run: RunInfo, estimate: PriorEstimate, name: st
   return true;
 }
 
-function report(outcome: EstimatePriorOutcome, run: RunInfo): void {
+function report(outcome: EstimatePriorOutcome, run: RunFolder): void {
   const log = outputChannel();
   const { estimate, name } = outcome;
   for (const line of estimateLogLines(estimate, name)) log.info(line);

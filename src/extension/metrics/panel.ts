@@ -12,15 +12,16 @@ import {
 import { outputChannel } from '../log';
 import { scanSettings } from '../settings';
 import { webviewHtml } from '../webview/html';
-import { perClassTestCount, readLabels, runChoice, sameClasses, type RunInfo } from './runFolders';
+import type { RunFolder } from '../../core/runs';
+import { perClassTestCount, readLabels, runChoice, sameClasses } from './runFolders';
 import type { LadeSession } from './session';
 
 /** Splits in the order the panel prefers them. */
 const SPLIT_PREFERENCE = ['test', 'val', 'validation'];
 
 export interface MetricsSelection {
-  readonly available: readonly RunInfo[];
-  readonly runs: readonly RunInfo[];
+  readonly available: readonly RunFolder[];
+  readonly runs: readonly RunFolder[];
   readonly split?: string;
 }
 
@@ -139,13 +140,13 @@ export class MetricsPanel {
       const runs = selection.runs.map((r): MetricsRun => {
         const s = r.splits.find((x) => x.name === split);
         if (!s) throw new Error(`Run '${r.name}' has no split '${split}'.`);
-        const labels = readLabels(s, r.classes.length);
-        m = Math.min(m, perClassTestCount(labels, r.classes.length));
+        const labels = readLabels(s, r.record.classes.length);
+        m = Math.min(m, perClassTestCount(labels, r.record.classes.length));
         return {
           name: r.name,
-          lossKind: r.lossKind,
-          classes: r.classes,
-          trainCounts: r.trainCounts,
+          lossKind: r.record.loss,
+          classes: r.record.classes,
+          trainCounts: r.record.trainCounts,
           split,
           numSamples: labels.length,
           logitsUrl: this.panel.webview.asWebviewUri(vscode.Uri.file(s.logitsFile)).toString(),
@@ -154,7 +155,7 @@ export class MetricsPanel {
       });
       const settings = scanSettings();
       this.setState({ status: 'ready', available, runs, split, shots: { many: settings.manyThreshold, few: settings.fewThreshold }, perClassTestCount: m });
-      this.session.setContext({ source: { kind: 'run', runName: runs.map((r) => r.name).join(' + ') }, classes: first.classes, trainCounts: first.trainCounts, perClassTestCount: m });
+      this.session.setContext({ source: { kind: 'run', runName: runs.map((r) => r.name).join(' + ') }, classes: first.record.classes, trainCounts: first.record.trainCounts, perClassTestCount: m });
     } catch (err) {
       this.setState({ status: 'error', available, error: (err as Error).message });
     }

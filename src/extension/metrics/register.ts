@@ -14,14 +14,12 @@ import { adjustment } from '../../core/priors/adjustment';
 import type { BackendSetting } from '../../protocol/training';
 import { exportInWorker } from './exportInWorker';
 import { MetricsPanel } from './panel';
-import { listRuns, sameClasses, type RunInfo } from './runFolders';
+import type { RunFolder } from '../../core/runs';
+import { listRuns, sameClasses } from './runFolders';
 import { LadeSession } from './session';
+import { workspaceRoot } from '../workspace';
 
-function workspaceRoot(): string | undefined {
-  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-}
-
-function runsNow(): RunInfo[] {
+function runsNow(): RunFolder[] {
   const root = workspaceRoot();
   if (!root) return [];
   const { runs, problems } = listRuns(root);
@@ -30,21 +28,21 @@ function runsNow(): RunInfo[] {
 }
 
 /** The newest LADE (or BS) run and the newest CE run over the same classes: the paper's comparison. */
-function defaultPair(runs: readonly RunInfo[]): RunInfo[] {
+function defaultPair(runs: readonly RunFolder[]): RunFolder[] {
   const first = runs[0];
   if (!first) return [];
   const peers = runs.filter((r) => sameClasses(first, r));
-  const lade = peers.find((r) => r.lossKind !== 'ce');
-  const ce = peers.find((r) => r.lossKind === 'ce');
-  return [lade, ce].filter((r): r is RunInfo => !!r);
+  const lade = peers.find((r) => r.record.loss !== 'ce');
+  const ce = peers.find((r) => r.record.loss === 'ce');
+  return [lade, ce].filter((r): r is RunFolder => !!r);
 }
 
-async function pickRuns(runs: readonly RunInfo[], names?: readonly string[]): Promise<RunInfo[] | undefined> {
-  if (names) return names.map((n) => runs.find((r) => r.name === n)).filter((r): r is RunInfo => !!r);
+async function pickRuns(runs: readonly RunFolder[], names?: readonly string[]): Promise<RunFolder[] | undefined> {
+  if (names) return names.map((n) => runs.find((r) => r.name === n)).filter((r): r is RunFolder => !!r);
   if (runs.length <= 1) return [...runs];
   const preselected = new Set(defaultPair(runs));
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.name, description: `${r.lossKind} · ${r.classes.length} classes · ${r.splits.map((s) => s.name).join(', ') || 'no cached logits'}`, picked: preselected.has(r), run: r })),
+    runs.map((r) => ({ label: r.name, description: `${r.record.loss} · ${r.record.classes.length} classes · ${r.splits.map((s) => s.name).join(', ') || 'no cached logits'}`, picked: preselected.has(r), run: r })),
     { canPickMany: true, title: 'LADE: runs to compare (same classes)' },
   );
   return picked?.map((p) => p.run);
@@ -73,7 +71,7 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
     const run =
       candidates.length <= 1
         ? candidates[0]
-        : (await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.name, description: r.lossKind, run: r })), { title: 'LADE: run to export' }))?.run;
+        : (await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.name, description: r.record.loss, run: r })), { title: 'LADE: run to export' }))?.run;
     if (!run?.modelJson) {
       if (candidates.length === 0) void vscode.window.showWarningMessage('LADE: the selected runs have no saved model (model/model.json).');
       return;
@@ -81,7 +79,7 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
     const modelJson = run.modelJson;
     const safeLabel = target.label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'prior';
     const outDir = path.join(root, '.lade', 'exports', `${run.name}-${safeLabel}`);
-    const adj = adjustment(run, target);
+    const adj = adjustment({ name: run.name, lossKind: run.record.loss, classes: run.record.classes, trainCounts: run.record.trainCounts }, target);
     const backend = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `LADE: exporting ${run.name} adjusted to ${target.label}` },
       () =>

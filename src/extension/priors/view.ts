@@ -23,12 +23,9 @@ import type { LadeSession } from '../metrics/session';
 import { scanSettings } from '../settings';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { listPriors, priorsDir, readPrior, writePrior } from './store';
+import { workspaceRoot } from '../workspace';
 
 export const PRIOR_VIEW_ID = 'lade.priorEditor';
-
-function workspaceRoot(): string | undefined {
-  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-}
 
 export class PriorEditorView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;

@@ -4,15 +4,17 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { gpuAdvice } from '../../core/tf/gpuRuntime';
+import { runName } from '../../core/runs/naming';
 import { checkpointPath } from '../../core/train/checkpoint';
 import { startTrainingWorker, type TrainingHandle } from '../../core/train/trainingWorker';
-import type { LossKind, RunRecord, TrainProgress } from '../../protocol/training';
+import type { LossKind, TrainedRunRecord, TrainProgress } from '../../protocol/training';
 import { isRecord } from '../../protocol/validate';
 import { pickDatasetFolder } from '../analyze/pickDataset';
 import { outputChannel } from '../log';
 import { askChoice, choiceFromArgument, trainDefaults, type TrainChoice } from './options';
 import { askStart, startConfig, startFromArgument, type TrainStart } from './start';
 import { TRAINING_VIEW_ID, TrainingViewProvider } from './view';
+import { workspaceRoot } from '../workspace';
 
 interface RunRequest {
   readonly name: string;
@@ -48,7 +50,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
     else if (m.type === 'openResults') void vscode.commands.executeCommand('lade.showMetrics', [m.name]);
   });
 
-  async function runOne(req: RunRequest): Promise<RunRecord | undefined> {
+  async function runOne(req: RunRequest): Promise<TrainedRunRecord | undefined> {
     const log = outputChannel();
     log.info(`Training ${req.name}: ${req.loss} / ${req.choice.model}, ${req.choice.epochs} epochs on ${req.dataDir} -> ${req.outDir}${req.resume ? ' (resuming)' : ''}`);
     view.upsert({ name: req.name, loss: req.loss, status: 'running', history: [] });
@@ -67,7 +69,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
               size: req.choice.size,
               backend: req.choice.backend,
               resume: req.resume,
-              ...startConfig(req.start).fields,
+              ...startConfig(req.start),
             },
             { workerPath },
           );
@@ -113,7 +115,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
     }
   }
 
-  const command = vscode.commands.registerCommand('lade.train', async (arg?: unknown): Promise<RunRecord[] | undefined> => {
+  const command = vscode.commands.registerCommand('lade.train', async (arg?: unknown): Promise<TrainedRunRecord[] | undefined> => {
     if (!vscode.workspace.isTrusted) {
       const action = await vscode.window.showWarningMessage('LADE: training reads and writes files in this workspace, so it needs a trusted workspace.', 'Manage Workspace Trust');
       if (action) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -127,7 +129,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
     let start: TrainStart | undefined;
     try {
       const defaults = trainDefaults(folder);
-      start = options ? startFromArgument(options) : await askStart(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+      start = options ? startFromArgument(options) : await askStart(workspaceRoot());
       if (!start) return undefined;
       choice = options ? choiceFromArgument(options, defaults) : await askChoice(defaults, start.kind === 'scratch');
     } catch (err) {
@@ -135,13 +137,12 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
       return undefined;
     }
     if (!choice) return undefined;
-    const tag = startConfig(start).tag;
     await vscode.commands.executeCommand(`${TRAINING_VIEW_ID}.focus`);
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const startedAt = new Date();
     const root = runsRoot(folder.fsPath);
-    const records: RunRecord[] = [];
+    const records: TrainedRunRecord[] = [];
     for (const loss of choice.losses) {
-      const name = `${loss}-${tag || choice.model}-${stamp}`;
+      const name = runName(folder.fsPath, loss, startedAt);
       const record = await runOne({ name, dataDir: folder.fsPath, outDir: path.join(root, name), loss, choice, start, resume: false });
       if (!record) return records;
       records.push(record);

@@ -1,7 +1,8 @@
 // What "Train with LADE" trains: from a command argument (automation, tests) or a few quick picks whose
 // defaults come from the lade.train.* settings.
 import * as vscode from 'vscode';
-import type { BackendSetting, LossKind, ModelKind } from '../../protocol/training';
+import { BACKENDS, MODEL_KINDS, type BackendSetting, type ModelKind } from '../../core/runs/config';
+import { TFJS_LOSSES, type LossKind } from '../../core/runs/lossKind';
 
 export interface TrainChoice {
   readonly losses: readonly LossKind[];
@@ -11,10 +12,6 @@ export interface TrainChoice {
   readonly size: number;
   readonly backend: BackendSetting;
 }
-
-const LOSSES: readonly LossKind[] = ['lade', 'ce', 'bs'];
-const MODELS: readonly ModelKind[] = ['cnn', 'resnet20'];
-const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'cpu', 'webgpu', 'tensorflow'];
 
 export function trainDefaults(scope?: vscode.Uri): TrainChoice {
   const c = vscode.workspace.getConfiguration('lade', scope);
@@ -43,12 +40,12 @@ export function choiceFromArgument(arg: Readonly<Record<string, unknown>>, defau
     return v;
   };
   const losses = arg.losses === undefined ? defaults.losses : arg.losses;
-  if (!Array.isArray(losses) || losses.length === 0 || !losses.every((l) => (LOSSES as readonly unknown[]).includes(l))) {
-    throw new Error(`'losses' must be a non-empty list of ${LOSSES.join(', ')}`);
+  if (!Array.isArray(losses) || losses.length === 0 || !losses.every((l) => (TFJS_LOSSES as readonly unknown[]).includes(l))) {
+    throw new Error(`'losses' must be a non-empty list of ${TFJS_LOSSES.join(', ')}`);
   }
   return {
     losses: losses as LossKind[],
-    model: pick('model', MODELS, defaults.model),
+    model: pick('model', MODEL_KINDS, defaults.model),
     epochs: positive('epochs', defaults.epochs),
     batchSize: positive('batchSize', defaults.batchSize),
     size: positive('size', defaults.size),

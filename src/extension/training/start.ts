@@ -1,9 +1,8 @@
 // Where "Train with LADE" starts from: random weights, a TF.js model to fine-tune, or an earlier run whose
 // backbone is kept while a new classifier head is retuned (the decoupled recipe).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { isRecord } from '../../protocol/validate';
+import { readRun } from '../../core/runs';
 import { listRuns } from '../metrics/runFolders';
 
 export type TrainStart =
@@ -13,19 +12,9 @@ export type TrainStart =
 
 /** The input a run's backbone was trained on (run.json `input`): a retuned head must see the same. */
 export function runInput(runDir: string): { size: number; channels: 1 | 3 } {
-  const file = path.join(runDir, 'run.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
-  }
-  const input = isRecord(raw) && isRecord(raw.input) ? raw.input : undefined;
-  const size = input?.size;
-  const channels = input?.channels;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || (channels !== 1 && channels !== 3)) {
-    throw new Error(`${file}: 'input' must hold an integer size and 1 or 3 channels.`);
-  }
+  const { file, record } = readRun(runDir);
+  const { size, channels } = record.input ?? {};
+  if (size === undefined || (channels !== 1 && channels !== 3)) throw new Error(`${file}: 'input' must hold an integer size and 1 or 3 channels.`);
   return { size, channels };
 }
 
@@ -58,7 +47,7 @@ export async function askStart(workspaceRoot: string | undefined): Promise<Train
   if (picked.start === 'scratch') return { kind: 'scratch' };
   if (picked.start === 'retune') {
     const run = await vscode.window.showQuickPick(
-      runs.map((r) => ({ label: r.name, description: `${r.lossKind}, ${r.classes.length} classes`, dir: r.dir })),
+      runs.map((r) => ({ label: r.name, description: `${r.record.loss}, ${r.record.classes.length} classes`, dir: r.dir })),
       { title: 'LADE: run whose backbone to keep' },
     );
     return run && { kind: 'retune', runDir: run.dir, ...runInput(run.dir) };
@@ -75,25 +64,19 @@ export async function askStart(workspaceRoot: string | undefined): Promise<Train
   return freeze && { kind: 'finetune', modelJson: files[0].fsPath, freezeBackbone: freeze.freeze };
 }
 
-/** The worker config fields for a start, and the word that names runs started this way. */
-export function startConfig(start: TrainStart): {
-  readonly tag: string;
-  readonly fields: { finetune?: { modelJson: string; freezeBackbone: boolean }; retuneHead?: boolean; size?: number; channels?: 1 | 3 };
-} {
+/** The worker config fields for a start. */
+export function startConfig(start: TrainStart): { finetune?: { modelJson: string; freezeBackbone: boolean }; retuneHead?: boolean; size?: number; channels?: 1 | 3 } {
   switch (start.kind) {
     case 'scratch':
-      return { tag: '', fields: {} };
+      return {};
     case 'finetune':
-      return { tag: 'finetune', fields: { finetune: { modelJson: start.modelJson, freezeBackbone: start.freezeBackbone } } };
+      return { finetune: { modelJson: start.modelJson, freezeBackbone: start.freezeBackbone } };
     case 'retune':
       return {
-        tag: 'head',
-        fields: {
-          finetune: { modelJson: path.join(start.runDir, 'model', 'model.json'), freezeBackbone: true },
-          retuneHead: true,
-          size: start.size,
-          channels: start.channels,
-        },
+        finetune: { modelJson: path.join(start.runDir, 'model', 'model.json'), freezeBackbone: true },
+        retuneHead: true,
+        size: start.size,
+        channels: start.channels,
       };
   }
 }

@@ -1,6 +1,6 @@
 // The "LADE Training" panel view: shows every run of this window with live progress and history.
 import * as vscode from 'vscode';
-import type { EpochRecord, RunRecord, TrainProgress } from '../../protocol/training';
+import type { EpochRecord, TrainedRunRecord, TrainProgress } from '../../protocol/training';
 import { parseTrainingViewMessage, type TrainingRunView, type TrainingViewHostMessage, type TrainingViewMessage } from '../../protocol/trainingView';
 import { outputChannel } from '../log';
 import { webviewHtml, webviewOptions } from '../webview/html';
@@ -59,7 +59,7 @@ export class TrainingViewProvider implements vscode.WebviewViewProvider {
     this.update(name, (r) => ({ ...r, history: [...r.history.filter((e) => e.epoch !== record.epoch), record] }));
   }
 
-  finished(name: string, record: RunRecord): void {
+  finished(name: string, record: TrainedRunRecord): void {
     this.update(name, (r) => ({ ...r, status: record.status, progress: undefined, history: record.history, backend: record.backend }));
   }
 

@@ -3,30 +3,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runInput, startConfig, startFromArgument } from '../../../src/extension/training/start';
+import { recordV1 } from '../core/runs/fixtures';
 
 vi.mock('vscode');
 
 function runDir(input: unknown): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'lade-start-'));
   mkdirSync(path.join(dir, 'model'));
-  writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ input }));
+  writeFileSync(path.join(dir, 'run.json'), JSON.stringify(recordV1('lade', { input })));
   return dir;
 }
 
 describe('where training starts', () => {
   it('defaults to scratch, and maps fine-tune and retune to the worker config', () => {
     expect(startFromArgument({})).toEqual({ kind: 'scratch' });
-    expect(startConfig({ kind: 'scratch' })).toEqual({ tag: '', fields: {} });
+    expect(startConfig({ kind: 'scratch' })).toEqual({});
 
     const ft = startFromArgument({ finetune: '/m/model.json', freeze: true });
-    expect(startConfig(ft)).toEqual({ tag: 'finetune', fields: { finetune: { modelJson: '/m/model.json', freezeBackbone: true } } });
+    expect(startConfig(ft)).toEqual({ finetune: { modelJson: '/m/model.json', freezeBackbone: true } });
 
     const dir = runDir({ size: 28, channels: 1, mean: 0.5, std: 0.25 });
     const retune = startFromArgument({ retuneRun: dir });
     // A retuned head keeps the backbone frozen and sees the images as the backbone was trained on them.
     expect(startConfig(retune)).toEqual({
-      tag: 'head',
-      fields: { finetune: { modelJson: path.join(dir, 'model', 'model.json'), freezeBackbone: true }, retuneHead: true, size: 28, channels: 1 },
+      finetune: { modelJson: path.join(dir, 'model', 'model.json'), freezeBackbone: true },
+      retuneHead: true,
+      size: 28,
+      channels: 1,
     });
   });
 

@@ -102,7 +102,7 @@ describe('metrics panel webview', () => {
   const core = (target: Float64Array) => ({
     'lade-1:lade': lade.evaluatePrior('lade', trainCounts, target),
     'ce-1:softmax': ce.evaluatePrior('softmax', trainCounts, target),
-    'ce-1:pc': ce.evaluatePrior('ce-pc', trainCounts, target),
+    'ce-1:pc_softmax': ce.evaluatePrior('ce-pc', trainCounts, target),
   });
 
   function expectCore(cells: Cells, target: Float64Array): void {
@@ -157,7 +157,7 @@ describe('metrics panel webview', () => {
     await w.post({ type: 'setTarget', prior: { label: 'backward-5', shares: Array.from(prior) } });
     const cells = await waitFor(w, 'backward-5');
     expectCore(cells, prior);
-    expect(cells['ce-1:pc']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
+    expect(cells['ce-1:pc_softmax']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
     expect(cells['lade-1:lade']!.expectedAccuracy).toBeGreaterThan(cells['ce-1:softmax']!.expectedAccuracy);
 
     // The sweep is the paper's subset protocol, with the current setting marked (drawn in the frame after the numbers).

@@ -10,7 +10,7 @@ describe('sourceLogits', () => {
     const s = sourceLogits(logits, 3, 'lade', prior);
     expect(s[0]).toBeCloseTo(1 + Math.log(0.5 + 1e-9), 12);
     expect(s[5]).toBeCloseTo(50 + Math.log(1e-9), 12);
-    expect(() => sourceLogits(logits, 3, 'balanced-softmax', undefined)).toThrow(/needs the source prior/);
+    expect(() => sourceLogits(logits, 3, 'bs', undefined)).toThrow(/needs the source prior/);
   });
 });
 

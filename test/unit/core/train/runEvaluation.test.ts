@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as evalCli } from '../../../../src/cli/eval';
 import { evaluateRuns, loadRun, parsePriorSpec } from '../../../../src/core/train/runEvaluation';
-import { DEFAULT_TRAIN_CONFIG, type LossKind, type RunRecord } from '../../../../src/protocol/training';
+import { DEFAULT_TRAIN_CONFIG, type LossKind, type TrainedRunRecord } from '../../../../src/core/runs';
 
 const TRAIN_COUNTS = [90, 10];
 const PS = [0.9, 0.1];
@@ -17,10 +17,12 @@ const score = (i: number, c: number): number => (c === LABELS[i] ? 1 : 0);
 function writeRun(loss: LossKind, logitOf: (i: number, c: number) => number): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `lade-eval-${loss}-`));
   mkdirSync(dir, { recursive: true });
-  const record: RunRecord = {
-    version: 1,
+  const record: TrainedRunRecord = {
+    version: 2,
     name: path.basename(dir),
     status: 'completed',
+    loss,
+    origin: { kind: 'trained', engine: 'tfjs', processes: 1 },
     config: { ...DEFAULT_TRAIN_CONFIG, dataDir: 'x', outDir: dir, loss },
     classes: ['head', 'tail'],
     trainCounts: TRAIN_COUNTS,

@@ -1,11 +1,11 @@
 // `lade train` maps its flags onto the training configuration, prints a summary, and rejects bad flags.
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/cli/command';
 import { run } from '../../../../src/cli/train';
-import type { RunRecord } from '../../../../src/protocol/training';
+import { readRun } from '../../../../src/core/runs';
 import { makeTinyDataset } from './fixtures';
 
 function capture(): { io: { out: (t: string) => void; err: (t: string) => void; interactive: boolean }; out: () => string } {
@@ -22,7 +22,8 @@ describe('lade train', () => {
     expect(await run(argv, c.io)).toBe(0);
     expect(c.out()).toContain(`run completed: ${dir}`);
     expect(c.out()).toMatch(/test accuracy \(plain argmax\): \d+\.\d\d%/);
-    const rec = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunRecord;
+    const rec = readRun(dir).record;
+    expect(rec.loss).toBe('bs');
     expect(rec.config).toMatchObject({ loss: 'bs', epochs: 1, batchSize: 8, size: 8, seed: 5, lr: 0.02, augment: false });
   });
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../../src/core/train/checkpoint';
 import { loadModel } from '../../../../src/core/train/modelFiles';
 import { trainRun } from '../../../../src/core/train/trainRun';
-import type { RunRecord } from '../../../../src/protocol/training';
+import { readRun, type TrainedRunRecord } from '../../../../src/core/runs';
 import { makeTinyDataset, type TinyDataset } from './fixtures';
 
 const tmpRun = (): string => mkdtempSync(path.join(os.tmpdir(), 'lade-run-'));
@@ -19,7 +19,7 @@ function weightsOf(run: string): Buffer {
 
 describe('trainRun', () => {
   let ds: TinyDataset;
-  let first: { dir: string; record: RunRecord };
+  let first: { dir: string; record: TrainedRunRecord };
   beforeAll(async () => {
     ds = makeTinyDataset();
     const dir = tmpRun();
@@ -28,13 +28,14 @@ describe('trainRun', () => {
 
   it('writes run.json, the model, logits and labels for the evaluation splits', async () => {
     const { dir, record } = first;
-    const onDisk = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunRecord;
+    const onDisk = readRun(dir).record;
     expect(onDisk.status).toBe('completed');
     expect(onDisk.classes).toEqual(['class0', 'class1', 'class2']);
     // 10% of each class held out for validation: 24 -> 22, 12 -> 11, 6 -> 6.
     expect(onDisk.trainCounts).toEqual([22, 11, 6]);
     expect(onDisk.sourcePrior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(onDisk.backend.name).toBe('wasm');
+    expect(onDisk.backend?.name).toBe('wasm');
+    expect(onDisk).toMatchObject({ version: 2, loss: 'lade', origin: { kind: 'trained', engine: 'tfjs', processes: 1 } });
     expect(onDisk.history).toHaveLength(3);
     expect(onDisk.input).toMatchObject({ size: 8, channels: 1 });
     expect(record.evalSplits).toEqual([
@@ -94,7 +95,7 @@ describe('trainRun', () => {
     expect(rec.status).toBe('cancelled');
     expect(rec.history).toEqual([]);
     expect(readdirSync(path.join(dir, 'cache'))).toEqual([]);
-    expect(JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')).status).toBe('cancelled');
+    expect(readRun(dir).record.status).toBe('cancelled');
   });
 
   it('refuses to resume without a checkpoint or with a different model', async () => {

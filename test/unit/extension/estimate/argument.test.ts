@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrationSplits, EstimateArgumentError, parseEstimateArgument, resolveRun, runProblem, splitProblem } from '../../../../src/extension/estimate/argument';
-import type { RunInfo } from '../../../../src/extension/metrics/runFolders';
+import { parseRunRecord, type RunFolder } from '../../../../src/core/runs';
+import { recordV1 } from '../../core/runs/fixtures';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lade-estimate-arg-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function info(name: string, extra: Partial<RunInfo> = {}): RunInfo {
+function info(name: string, extra: Partial<RunFolder> = {}): RunFolder {
   const dir = path.join(root, '.lade', 'runs', name);
-  const split = { name: 'val', count: 4, logitsFile: path.join(dir, 'logits-val.bin'), labelsFile: path.join(dir, 'labels-val.bin') };
-  return { name, dir, lossKind: 'lade', classes: ['cat', 'dog'], trainCounts: [30, 10], splits: [split], modelJson: path.join(dir, 'model', 'model.json'), ...extra };
+  const split = { name: 'val', count: 4, logitsFile: path.join(dir, 'logits-val.bin'), labelsFile: path.join(dir, 'labels-val.bin'), filesFile: null };
+  const file = path.join(dir, 'run.json');
+  const record = parseRunRecord(recordV1('lade', { name, classes: ['cat', 'dog'], trainCounts: [30, 10], sourcePrior: [0.75, 0.25] }), file);
+  return { name, dir, file, record, splits: [split], modelJson: path.join(dir, 'model', 'model.json'), ...extra };
 }
 
 describe('lade.estimatePrior argument', () => {
@@ -58,8 +61,8 @@ describe('which run estimates', () => {
       const labelsFile = path.join(run.dir, `labels-${name}.bin`);
       const logitsFile = path.join(run.dir, `logits-${name}.bin`);
       writeFileSync(labelsFile, new Uint8Array(Int32Array.from(labels).buffer));
-      writeFileSync(logitsFile, new Uint8Array(new Float32Array(labels.length * run.classes.length).buffer));
-      return { name, count: labels.length, logitsFile, labelsFile };
+      writeFileSync(logitsFile, new Uint8Array(new Float32Array(labels.length * run.record.classes.length).buffer));
+      return { name, count: labels.length, logitsFile, labelsFile, filesFile: null };
     };
     const withSplits = { ...run, splits: [split('test', [0, 0, 0, 1, 1]), split('val', [0, 1, 1, 1])] };
     expect(calibrationSplits(withSplits)).toEqual([
@@ -73,8 +76,8 @@ describe('which run estimates', () => {
     expect(resolveRun('ce-cnn', runs, root)).toBe(runs[1]);
     const dir = path.join(root, 'elsewhere', 'my-run');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ name: 'my-run', config: { loss: 'ce' }, classes: ['a', 'b'], trainCounts: [3, 4], evalSplits: [] }));
-    expect(resolveRun('elsewhere/my-run', runs, root)).toMatchObject({ name: 'my-run', dir, lossKind: 'ce', modelJson: null });
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(recordV1('ce', { name: 'my-run', classes: ['a', 'b'], trainCounts: [3, 4], sourcePrior: [3 / 7, 4 / 7] })));
+    expect(resolveRun('elsewhere/my-run', runs, root)).toMatchObject({ name: 'my-run', dir, record: { loss: 'ce' }, modelJson: null });
     expect(resolveRun(dir, [], undefined).dir).toBe(dir);
     expect(() => resolveRun('bs-cnn', runs, root)).toThrow("no run named 'bs-cnn' in .lade/runs (runs: lade-cnn, ce-cnn)");
     expect(() => resolveRun('bs-cnn', [], root)).toThrow('there are none yet');

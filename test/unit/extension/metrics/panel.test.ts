@@ -6,12 +6,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Uri, window, workspace } from 'vscode';
 import { MetricsPanel } from '../../../../src/extension/metrics/panel';
-import { readRun, type RunInfo } from '../../../../src/extension/metrics/runFolders';
+import { readRun, type RunFolder } from '../../../../src/core/runs';
+import { recordV1 } from '../../core/runs/fixtures';
 import { LadeSession } from '../../../../src/extension/metrics/session';
 
 vi.mock('vscode');
 
-function makeRun(root: string, name: string, loss: string, classes: string[], splits: Record<string, number[]>): RunInfo {
+function makeRun(root: string, name: string, loss: string, classes: string[], splits: Record<string, number[]>): RunFolder {
   const dir = path.join(root, name);
   mkdirSync(dir, { recursive: true });
   for (const [split, labels] of Object.entries(splits)) {
@@ -19,7 +20,9 @@ function makeRun(root: string, name: string, loss: string, classes: string[], sp
     writeFileSync(path.join(dir, `logits-${split}.bin`), Buffer.from(new Float32Array(labels.length * classes.length).buffer));
   }
   const evalSplits = Object.entries(splits).map(([n, l]) => ({ name: n, count: l.length }));
-  writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ name, config: { loss }, classes, trainCounts: classes.map((_, i) => 100 >> i), evalSplits }));
+  const trainCounts = classes.map((_, i) => 100 >> i);
+  const total = trainCounts.reduce((a, b) => a + b, 0);
+  writeFileSync(path.join(dir, 'run.json'), JSON.stringify(recordV1(loss, { name, classes, trainCounts, sourcePrior: trainCounts.map((n) => n / total), evalSplits })));
   return readRun(dir);
 }
 

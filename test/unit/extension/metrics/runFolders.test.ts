@@ -2,13 +2,16 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listRuns, perClassTestCount, readLabels, readRun } from '../../../../src/extension/metrics/runFolders';
+import { readRun } from '../../../../src/core/runs';
+import { listRuns, perClassTestCount, readLabels } from '../../../../src/extension/metrics/runFolders';
+import { recordV1 } from '../../core/runs/fixtures';
 
 /** A run folder as the trainer leaves it: run.json plus logits-<split>.bin / labels-<split>.bin. */
 function makeRun(root: string, name: string, loss: string, labels: number[], numClasses = 3, extra: Record<string, unknown> = {}): string {
   const dir = path.join(root, '.lade', 'runs', name);
   mkdirSync(dir, { recursive: true });
-  const record = { version: 1, name, config: { loss }, classes: ['a', 'b', 'c'].slice(0, numClasses), trainCounts: [100, 30, 5].slice(0, numClasses), evalSplits: [{ name: 'test', count: labels.length }], ...extra };
+  const counts = [100, 30, 5].slice(0, numClasses);
+  const record = recordV1(loss, { name, classes: ['a', 'b', 'c'].slice(0, numClasses), trainCounts: counts, sourcePrior: counts.map((n) => n / 135), evalSplits: [{ name: 'test', count: labels.length }], ...extra });
   writeFileSync(path.join(dir, 'run.json'), JSON.stringify(record));
   writeFileSync(path.join(dir, 'labels-test.bin'), Buffer.from(Int32Array.from(labels).buffer));
   writeFileSync(path.join(dir, 'logits-test.bin'), Buffer.from(new Float32Array(labels.length * numClasses).buffer));
@@ -24,19 +27,19 @@ describe('run folders', () => {
     makeRun(root, 'odd', 'focal', [0]);
     mkdirSync(path.join(root, '.lade', 'runs', 'still-training'));
     const { runs, problems } = listRuns(root);
-    expect(runs.map((r) => [r.name, r.lossKind])).toEqual([
+    expect(runs.map((r) => [r.name, r.record.loss])).toEqual([
       ['lade-1', 'lade'],
       ['ce-1', 'ce'],
     ]);
-    expect(runs[0]!.splits).toEqual([{ name: 'test', count: 4, logitsFile: path.join(b, 'logits-test.bin'), labelsFile: path.join(b, 'labels-test.bin') }]);
-    expect(problems).toEqual([`${path.join(root, '.lade', 'runs', 'odd', 'run.json')}: config.loss must be one of lade, ce, bs.`]);
+    expect(runs[0]!.splits).toEqual([{ name: 'test', count: 4, logitsFile: path.join(b, 'logits-test.bin'), labelsFile: path.join(b, 'labels-test.bin'), filesFile: null }]);
+    expect(problems).toEqual([`${path.join(root, '.lade', 'runs', 'odd', 'run.json')}: "config.loss" must be one of ce, lade, bs, la.`]);
     expect(listRuns(path.join(root, 'nowhere'))).toEqual({ runs: [], problems: [] });
   });
 
   it.each([
     [{ classes: [] }, '"classes" must be a non-empty list'],
     [{ trainCounts: [1, 2] }, '"trainCounts" must list one whole number >= 0 per class (3)'],
-    [{ evalSplits: [{ name: '../x', count: 1 }] }, '"evalSplits" needs a plain "name"'],
+    [{ evalSplits: [{ name: '../x', count: 1 }] }, '"evalSplits.0.name" must be a plain split name such as val or test'],
   ])('rejects run.json with %j', (extra, expected) => {
     const root = mkdtempSync(path.join(tmpdir(), 'lade-runs-'));
     expect(() => readRun(makeRun(root, 'r', 'lade', [0], 3, extra))).toThrow(expected);

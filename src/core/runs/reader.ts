@@ -1,0 +1,86 @@
+// The one reader of run.json: checks it against the schema (upgrading version 1), and resolves the files of
+// each evaluation split. Every message names the file and the field.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as v from 'valibot';
+import { VERSION_1_ORIGIN } from './origin';
+import { RunRecordSchema, RunRecordV1Schema, type RunRecord } from './record';
+
+export const RUN_FILE = 'run.json';
+
+export class RunFolderError extends Error {
+  override readonly name = 'RunFolderError';
+}
+
+export interface RunSplit {
+  readonly name: string;
+  readonly count: number;
+  /** logits-<split>.bin: Float32 N x C, row-major. */
+  readonly logitsFile: string;
+  /** labels-<split>.bin: Int32 N. */
+  readonly labelsFile: string;
+  /** files-<split>.txt (the image of each row) when the run has one. */
+  readonly filesFile: string | null;
+}
+
+export interface RunFolder {
+  readonly dir: string;
+  /** <dir>/run.json */
+  readonly file: string;
+  /** The record's name, or the folder's when the record has none. */
+  readonly name: string;
+  readonly record: RunRecord;
+  /** The evaluation splits whose logits and labels are both on disk. */
+  readonly splits: readonly RunSplit[];
+  /** model/model.json when the run saved a TF.js model. */
+  readonly modelJson: string | null;
+}
+
+function describe(issue: v.BaseIssue<unknown>): string {
+  const at = v.getDotPath(issue);
+  if (at === null) return issue.message;
+  // A missing key is reported by its object; say so rather than repeat the object's rule.
+  if (issue.kind === 'schema' && issue.type === 'object' && issue.received === 'undefined') return `"${at}" is missing`;
+  return `"${at}" ${issue.message}`;
+}
+
+function parse<S extends v.GenericSchema>(schema: S, raw: unknown, file: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, raw, { abortEarly: true });
+  if (!result.success) throw new RunFolderError(`${file}: ${describe(result.issues[0])}.`);
+  return result.output;
+}
+
+/** Checks a parsed run.json of either version; the result is always version 2. */
+export function parseRunRecord(raw: unknown, file: string): RunRecord {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new RunFolderError(`${file}: expected a JSON object.`);
+  const version = (raw as { version?: unknown }).version;
+  if (version === 1) {
+    const { config, ...rest } = parse(RunRecordV1Schema, raw, file);
+    return parse(RunRecordSchema, { ...rest, version: 2, loss: config.loss, origin: VERSION_1_ORIGIN, config }, file);
+  }
+  if (version === 2) return parse(RunRecordSchema, raw, file);
+  throw new RunFolderError(`${file}: "version" must be 1 or 2.`);
+}
+
+/** Reads and checks <dir>/run.json and finds the files of its splits. */
+export function readRun(dir: string): RunFolder {
+  const file = path.join(dir, RUN_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RunFolderError(`Cannot read run ${file}: ${(err as Error).message}`);
+  }
+  const record = parseRunRecord(raw, file);
+  const splits: RunSplit[] = [];
+  for (const s of record.evalSplits) {
+    const logitsFile = path.join(dir, `logits-${s.name}.bin`);
+    const labelsFile = path.join(dir, `labels-${s.name}.bin`);
+    const filesFile = path.join(dir, `files-${s.name}.txt`);
+    if (existsSync(logitsFile) && existsSync(labelsFile)) {
+      splits.push({ name: s.name, count: s.count, logitsFile, labelsFile, filesFile: existsSync(filesFile) ? filesFile : null });
+    }
+  }
+  const modelJson = path.join(dir, 'model', 'model.json');
+  return { dir, file, name: record.name || path.basename(dir), record, splits, modelJson: existsSync(modelJson) ? modelJson : null };
+}
