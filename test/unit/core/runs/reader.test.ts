@@ -77,7 +77,7 @@ describe('readRun', () => {
 describe('parseRunRecord rejects, naming the field', () => {
   const v1 = (fields: Record<string, unknown>) => recordV1('lade', fields);
   const v2 = (fields: Record<string, unknown>) => importedRecord('lade', fields);
-  const trainedV2 = (fields: Record<string, unknown>) => {
+  const trainedV2 = (fields: Record<string, unknown>): Record<string, unknown> => {
     const { version: _v, config, ...rest } = recordV1('lade');
     return { ...rest, version: 2, loss: 'lade', origin: { kind: 'trained', engine: 'torch', processes: 2 }, config, ...fields };
   };
