@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
+import { writeRun } from '../../src/core/runs';
 import { saveModel } from '../../src/core/train';
 
 const SIZE = 4;
@@ -45,11 +46,12 @@ export async function writeEstimateFixture(root: string): Promise<EstimateFixtur
   const testValues = [...Array.from({ length: 10 }, (_, i) => 50 + i), ...Array.from({ length: 50 }, (_, i) => 170 + i)];
   writeFileSync(path.join(runDir, 'logits-test.bin'), new Uint8Array(Float32Array.from(testValues.flatMap(logitsFor)).buffer));
   writeFileSync(path.join(runDir, 'labels-test.bin'), new Uint8Array(Int32Array.from(testValues, (v) => (v > 127 ? 1 : 0)).buffer));
-  const record = {
-    version: 1,
+  writeRun(runDir, {
+    version: 2,
     name: 'fixture',
     status: 'completed',
-    config: { loss: 'ce' },
+    loss: 'ce',
+    origin: { kind: 'trained', engine: 'tfjs', processes: 1 },
     classes: ['dark', 'bright'],
     trainCounts: [50, 50],
     sourcePrior: [0.5, 0.5],
@@ -58,8 +60,9 @@ export async function writeEstimateFixture(root: string): Promise<EstimateFixtur
       { name: 'test', count: 60 },
       { name: 'val', count: 40 },
     ],
-  };
-  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(record));
+    finalAccuracy: {},
+    startedAt: '2026-12-06T11:00:00.000Z',
+  });
   for (let i = 0; i < 10; i++) writeFileSync(path.join(deploy, `d${i}.png`), png(70 + i));
   for (let i = 0; i < 30; i++) writeFileSync(path.join(deploy, 'nested', `b${i}.png`), png(185 + i));
   writeFileSync(path.join(deploy, 'broken.png'), 'not a png');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runInput, startConfig, startFromArgument } from '../../../src/extension/training/start';
-import { recordV1 } from '../core/runs/fixtures';
+import { recordV1 } from '../../support/runRecords';
 
 vi.mock('vscode');
 
@@ -43,7 +43,8 @@ describe('where training starts', () => {
   });
 
   it('names run.json when the run cannot be retuned', () => {
-    expect(() => runInput(runDir({ size: 28, channels: 2 }))).toThrow(/run\.json: 'input' must hold an integer size and 1 or 3 channels/);
+    expect(() => runInput(runDir({ size: 28, channels: 2, mean: 0.5, std: 0.25 }))).toThrow(/run\.json: 'input' must hold an integer size and 1 or 3 channels/);
     expect(() => runInput(path.join(tmpdir(), 'no-such-run-lade'))).toThrow(/Cannot read .*run\.json/);
+    expect(() => runInput(runDir({ size: 28 }))).toThrow(/run\.json: "input.channels" is missing/);
   });
 });

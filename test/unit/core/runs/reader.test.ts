@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunRecord, readRun, RunFolderError } from '../../../../src/core/runs';
-import { importedRecord, recordV1 } from './fixtures';
+import { importedRecord, recordV1 } from '../../../support/runRecords';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lade-runs-reader-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

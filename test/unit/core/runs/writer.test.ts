@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunRecord, readRun, writeRun, type RunRecord } from '../../../../src/core/runs';
-import { importedRecord } from './fixtures';
+import { importedRecord } from '../../../support/runRecords';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lade-runs-writer-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrationSplits, EstimateArgumentError, parseEstimateArgument, resolveRun, runProblem, splitProblem } from '../../../../src/extension/estimate/argument';
 import { parseRunRecord, type RunFolder } from '../../../../src/core/runs';
-import { recordV1 } from '../../core/runs/fixtures';
+import { recordV1 } from '../../../support/runRecords';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lade-estimate-arg-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Uri, window, workspace } from 'vscode';
 import { MetricsPanel } from '../../../../src/extension/metrics/panel';
 import { readRun, type RunFolder } from '../../../../src/core/runs';
-import { recordV1 } from '../../core/runs/fixtures';
+import { recordV1 } from '../../../support/runRecords';
 import { LadeSession } from '../../../../src/extension/metrics/session';
 
 vi.mock('vscode');

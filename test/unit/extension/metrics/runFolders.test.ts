@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRun } from '../../../../src/core/runs';
 import { listRuns, perClassTestCount, readLabels } from '../../../../src/extension/metrics/runFolders';
-import { recordV1 } from '../../core/runs/fixtures';
+import { recordV1 } from '../../../support/runRecords';
 
 /** A run folder as the trainer leaves it: run.json plus logits-<split>.bin / labels-<split>.bin. */
 function makeRun(root: string, name: string, loss: string, labels: number[], numClasses = 3, extra: Record<string, unknown> = {}): string {

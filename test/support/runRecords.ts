@@ -1,7 +1,7 @@
 // Run records as the engines write them, for tests that need a run folder on disk.
-import { DEFAULT_TRAIN_CONFIG } from '../../../../src/core/runs/config';
-import type { LossKind } from '../../../../src/core/runs/lossKind';
-import type { RunRecord } from '../../../../src/core/runs/record';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/core/runs/config';
+import type { LossKind } from '../../src/core/runs/lossKind';
+import type { RunRecord } from '../../src/core/runs/record';
 
 type Json = Record<string, unknown>;
 
