@@ -16,7 +16,7 @@ writes the run folder: run.json, model/ (TF.js layers model), logits-<split>.bin
 evaluation, checkpoint.bin (every epoch; resumable). Without val/, 10% of each class is held out.
 
 Options:
-  --out DIR          run folder (default .lade/runs/<loss>-<model>-<time>)
+  --out DIR          run folder (default .lade/runs/<dataset>-<loss>-<YYYYMMDD-HHMMSS>)
   --loss L           lade (default), ce, or bs (Balanced Softmax)
   --model M          cnn (default) or resnet20
   --width N          ResNet base width (default 16)
