@@ -1,8 +1,9 @@
 // "LADE: Train with LADE" from the command palette of a real VS Code: the quick picks, the training panel
 // view with live progress, a finished run on disk, cancel keeping a checkpoint, and resume continuing it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRun } from '../../src/core/runs';
 import { writeFolderDataset } from './harness/dataset';
 import { useWorkbench } from './harness/session';
 import { answerPrompts, epochsOf, pick, runFolders, trainingView, typeEpochs } from './harness/training';
@@ -23,11 +24,12 @@ describe('Train with LADE from the command palette', () => {
 
     const [runDir] = runFolders(vs.workspace!);
     expect(runDir, 'a run folder under .lade/runs').toBeDefined();
-    const record = JSON.parse(readFileSync(path.join(runDir!, 'run.json'), 'utf8')) as { status: string; classes: string[]; config: { loss: string }; backend: { name: string } };
+    const { name, record } = readRun(runDir!);
+    expect(name, 'named <dataset>-<loss>-<YYYYMMDD-HHMMSS>').toMatch(/-lade-\d{8}-\d{6}$/);
     expect(record.status).toBe('completed');
-    expect(record.config.loss).toBe('lade');
+    expect(record.loss).toBe('lade');
     expect(record.classes).toEqual(['cat', 'dog', 'fox']);
-    expect(record.backend.name).toBe('wasm');
+    expect(record.backend?.name).toBe('wasm');
     expect(existsSync(path.join(runDir!, 'logits-test.bin'))).toBe(true);
   });
 
@@ -42,11 +44,11 @@ describe('Train with LADE from the command palette', () => {
     await typeEpochs(vs.page, 2);
     await expect.poll(() => runFolders(vs.workspace!).find((d) => !before.has(d) && existsSync(path.join(d, 'run.json'))), { timeout: 90_000 }).toBeDefined();
     const runDir = runFolders(vs.workspace!).find((d) => !before.has(d))!;
-    expect(path.basename(runDir)).toMatch(/^lade-head-/);
-    const record = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { status: string; config: { retuneHead?: boolean; finetune?: { freezeBackbone: boolean } } };
+    expect(path.basename(runDir)).toMatch(/-lade-\d{8}-\d{6}$/);
+    const { record } = readRun(runDir);
     expect(record.status).toBe('completed');
-    expect(record.config.retuneHead).toBe(true);
-    expect(record.config.finetune?.freezeBackbone).toBe(true);
+    expect(record.config?.retuneHead).toBe(true);
+    expect(record.config?.finetune?.freezeBackbone).toBe(true);
   });
 
   it('cancels from the training view at a step boundary, keeps a checkpoint, and resumes from it', async () => {

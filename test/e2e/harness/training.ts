@@ -1,8 +1,9 @@
 // Helpers for the "LADE: Train with LADE" end-to-end tests: answering its quick picks, finding the
 // training view in a given state, and reading the run folders it writes.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { readRun } from '../../../src/core/runs';
 import { errorMessages, firstVisible, shownMessages } from './workbench';
 
 /** Clicks the quick-pick row whose label is exactly `label`. */
@@ -43,7 +44,6 @@ export function runFolders(workspace: string): string[] {
 
 /** Epoch numbers in a run's run.json (written at every stop, cancelled or not). */
 export function epochsOf(runDir: string): number[] {
-  const file = path.join(runDir, 'run.json');
-  if (!existsSync(file)) return [];
-  return (JSON.parse(readFileSync(file, 'utf8')) as { history: { epoch: number }[] }).history.map((e) => e.epoch);
+  if (!existsSync(path.join(runDir, 'run.json'))) return [];
+  return (readRun(runDir).record.history ?? []).map((e) => e.epoch);
 }
