@@ -211,14 +211,14 @@ describe('metrics panel webview', () => {
     expect(cells['ce-gap:softmax']!.expectedAccuracy).toBeCloseTo(gapEvaluator.evaluatePrior('softmax', gap, target).expectedAccuracy, 12);
     expect(cells['ce-gap:softmax']!.nll).toBeCloseTo(gapEvaluator.evaluatePrior('softmax', gap, target).nll, 9);
     expect(cells['lade-1:lade']!.expectedAccuracy).toBeCloseTo(lade.evaluatePrior('lade', trainCounts, target).expectedAccuracy, 12);
-    expect(cells['ce-gap:pc']).toBeUndefined(); // no numbers in its cells
+    expect(cells['ce-gap:pc_softmax']).toBeUndefined(); // no numbers in its cells
     const alert = w.page.locator('[data-testid=results] p[role=alert]');
     expect(await alert.innerText()).toContain('PC Softmax: PC Softmax: class 5 has no training images (source prior 0)');
     // Its error clears with a prior that gives that class nothing.
     const without = Float64Array.from([0.3, 0.3, 0.2, 0.1, 0.1, 0]);
     await w.post({ type: 'setTarget', prior: { label: 'no-sandal', shares: Array.from(without) } });
     const after = await waitFor(w, 'no-sandal');
-    expect(after['ce-gap:pc']!.expectedAccuracy).toBeCloseTo(gapEvaluator.evaluatePrior('ce-pc', gap, without).expectedAccuracy, 12);
+    expect(after['ce-gap:pc_softmax']!.expectedAccuracy).toBeCloseTo(gapEvaluator.evaluatePrior('ce-pc', gap, without).expectedAccuracy, 12);
     expect(await alert.count()).toBe(0);
   });
 
