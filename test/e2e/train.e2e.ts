@@ -48,7 +48,7 @@ describe('Train with LADE from the command palette', () => {
     const { record } = readRun(runDir);
     expect(record.status).toBe('completed');
     expect(record.config?.retuneHead).toBe(true);
-    expect(record.config?.finetune?.freezeBackbone).toBe(true);
+    expect(record.config?.finetune).toMatchObject({ freezeBackbone: true });
   });
 
   it('cancels from the training view at a step boundary, keeps a checkpoint, and resumes from it', async () => {

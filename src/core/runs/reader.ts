@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
+import { TrainConfigSchema } from './config';
 import { VERSION_1_ORIGIN } from './origin';
 import { RunRecordSchema, RunRecordV1Schema, type RunRecord } from './record';
 
@@ -36,17 +37,19 @@ export interface RunFolder {
   readonly modelJson: string | null;
 }
 
-function describe(issue: v.BaseIssue<unknown>): string {
-  const at = v.getDotPath(issue);
+/** The issue's field path (under `prefix`, for a part checked on its own) and what it must be. */
+function describe(issue: v.BaseIssue<unknown>, prefix = ''): string {
+  const path = v.getDotPath(issue);
+  const at = path === null ? prefix.slice(0, -1) || null : prefix + path;
   if (at === null) return issue.message;
   // A missing key is reported by its object; say so rather than repeat the object's rule.
   if (issue.kind === 'schema' && issue.type === 'object' && issue.received === 'undefined') return `"${at}" is missing`;
   return `"${at}" ${issue.message}`;
 }
 
-function parse<S extends v.GenericSchema>(schema: S, raw: unknown, file: string): v.InferOutput<S> {
+function parse<S extends v.GenericSchema>(schema: S, raw: unknown, file: string, at = ''): v.InferOutput<S> {
   const result = v.safeParse(schema, raw, { abortEarly: true });
-  if (!result.success) throw new RunFolderError(`${file}: ${describe(result.issues[0])}.`);
+  if (!result.success) throw new RunFolderError(`${file}: ${describe(result.issues[0], at)}.`);
   return result.output;
 }
 
@@ -58,8 +61,11 @@ export function parseRunRecord(raw: unknown, file: string): RunRecord {
     const { config, ...rest } = parse(RunRecordV1Schema, raw, file);
     return parse(RunRecordSchema, { ...rest, version: 2, loss: config.loss, origin: VERSION_1_ORIGIN, config }, file);
   }
-  if (version === 2) return parse(RunRecordSchema, raw, file);
-  throw new RunFolderError(`${file}: "version" must be 1 or 2.`);
+  if (version !== 2) throw new RunFolderError(`${file}: "version" must be 1 or 2.`);
+  const record = parse(RunRecordSchema, raw, file);
+  // A TF.js run's settings are a TrainConfig; other engines add fields of their own.
+  if (record.origin.kind === 'trained' && record.origin.engine === 'tfjs' && record.config) parse(TrainConfigSchema, record.config, file, 'config.');
+  return record;
 }
 
 /** Reads and checks <dir>/run.json and finds the files of its splits. */

@@ -70,6 +70,23 @@ const COMMON = {
   error: v.optional(text()),
 };
 
+/**
+ * A trained run's settings as its engine wrote them. The TF.js engine writes a TrainConfig (the reader
+ * checks it as one); the torch engine writes the same fields plus its own (model 'tv:<name>', tau,
+ * manifests, finetune.weights), so only what every engine shares is checked here.
+ */
+export const EngineConfigSchema = v.pipe(
+  v.looseObject(
+    {
+      dataDir: text('must be the dataset folder'),
+      outDir: text('must be the run folder'),
+      loss: oneOf(LOSS_KINDS),
+    },
+    'must be an object',
+  ),
+  v.readonly(),
+);
+
 export const RunRecordSchema = v.pipe(
   v.object(
     {
@@ -79,8 +96,8 @@ export const RunRecordSchema = v.pipe(
       loss: oneOf(LOSS_KINDS),
       origin: RunOriginSchema,
       ...COMMON,
-      /** Trained runs only. */
-      config: v.optional(TrainConfigSchema),
+      /** Trained runs only: the engine's settings as it wrote them. */
+      config: v.optional(EngineConfigSchema),
     },
     'must be a JSON object',
   ),
@@ -98,6 +115,10 @@ export const RunRecordSchema = v.pipe(
       (issue) => `must list one probability per class (${(issue.input as { classes: readonly string[] }).classes.length})`,
     ),
     ['sourcePrior'],
+  ),
+  v.forward(
+    v.check((r) => r.config === undefined || r.config.loss === r.loss, (issue) => `must be the run's loss (${(issue.input as { loss: string }).loss})`),
+    ['config', 'loss'],
   ),
   v.forward(
     v.check((r) => r.status !== 'failed' || r.error !== undefined, 'must say why a failed run failed'),

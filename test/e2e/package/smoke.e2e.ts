@@ -3,11 +3,11 @@
 // .vsix carries (dist/node_modules) run, and nothing of the checkout's node_modules. One workbench, the smoke
 // path: activation and Analyze, a one-epoch Train whose backend report names the Dawn it found (and, without
 // a GPU, what is lacking and how to enable it), and Show Metrics on that run.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { platformTarget } from '../../../src/core/tf/gpuRuntime';
-import type { RunRecord } from '../../../src/protocol/training';
+import { readRun } from '../../../src/core/runs';
 import { writeFolderDataset } from '../harness/dataset';
 import { readManifest } from '../harness/extension';
 import { useWorkbench } from '../harness/session';
@@ -47,16 +47,17 @@ describe('the installed platform package', () => {
     await answerPrompts(vs.page, 'LADE', 1);
     const view = await trainingView(vs, 'completed');
     const [runDir] = runFolders(vs.workspace!);
-    const record = JSON.parse(readFileSync(path.join(runDir!, 'run.json'), 'utf8')) as RunRecord;
+    const { record } = readRun(runDir!);
     expect(record.status).toBe('completed');
     expect(record.history).toHaveLength(1);
-    if (record.backend.name === 'webgpu') {
-      expect(record.backend.reason).toMatch(/^GPU adapter found \(Dawn\): \S/);
+    const backend = record.backend!;
+    if (backend.name === 'webgpu') {
+      expect(backend.reason).toMatch(/^GPU adapter found \(Dawn\): \S/);
     } else {
       // No GPU here (CI): the package's Dawn loaded, and the report says what is missing and how to fix it.
-      expect(record.backend.name).toBe('wasm');
-      expect(record.backend.reason).toMatch(/^default \(webgpu: no GPU adapter: Dawn \(the webgpu package\) is installed/);
-      expect(record.backend.reason).toContain('. To use the GPU: install');
+      expect(backend.name).toBe('wasm');
+      expect(backend.reason).toMatch(/^default \(webgpu: no GPU adapter: Dawn \(the webgpu package\) is installed/);
+      expect(backend.reason).toContain('. To use the GPU: install');
       expect(await view.locator('section.run').first().innerText()).toContain('To use the GPU: install');
     }
   });

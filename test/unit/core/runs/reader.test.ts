@@ -113,11 +113,19 @@ describe('parseRunRecord rejects, naming the field', () => {
     ['timings', v2({ timings: { scanMs: 'soon' } }), '"timings.scanMs" must map phases to milliseconds'],
     ['startedAt', v2({ startedAt: 5 }), '"startedAt" must be an ISO 8601 time'],
     ['error', v2({ status: 'failed' }), '"error" must say why a failed run failed'],
-    ['config of an imported run', v2({ config: recordV1('ce').config }), '"config" is for trained runs only'],
+    ['config of an imported run', v2({ config: recordV1('lade').config }), '"config" is for trained runs only'],
+    ['config.loss vs loss', trainedV2({ loss: 'bs' }), `"config.loss" must be the run's loss (bs)`],
+    ['a TF.js run\'s config', trainedV2({ origin: { kind: 'trained', engine: 'tfjs', processes: 1 }, config: { ...(recordV1('lade').config as object), model: 'tv:resnet50' } }), '"config.model" must be one of cnn, resnet20'],
   ])('%s', (_field, raw, message) => {
     const file = '/runs/r/run.json';
     expect(() => parseRunRecord(raw, file)).toThrow(RunFolderError);
     expect(() => parseRunRecord(raw, file)).toThrow(`${file}: ${message}.`);
+  });
+
+  it("keeps the torch engine's own settings (torchvision models, tau, weights to fine-tune)", () => {
+    const config = { ...(recordV1('la').config as object), model: 'tv:resnet18', tau: 1.5, finetune: { weights: 'w.pt', freezeBackbone: false } };
+    const record = parseRunRecord(trainedV2({ loss: 'la', config }), 'run.json');
+    expect(record.config).toMatchObject({ model: 'tv:resnet18', tau: 1.5, finetune: { weights: 'w.pt' } });
   });
 
   it('accepts a failed run that says why, and a running one without an end', () => {
