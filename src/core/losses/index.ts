@@ -6,6 +6,3 @@ export { DEFAULT_LADE_ALPHA, DEFAULT_LADE_LAMBDA, ladeLoss, type LadeOptions } f
 export { fusedLadeLoss, ladeLossWithGradients, type LadeLossWithGradients } from './fusedLade';
 export { logitAdjustedCrossEntropy } from './logitAdjusted';
 export { COUNT_EPS, PRIOR_EPS } from './common';
-
-/** How a model was trained: LADE, plain cross-entropy, Balanced Softmax, logit adjustment. */
-export type LossKind = 'lade' | 'ce' | 'bs' | 'la';
