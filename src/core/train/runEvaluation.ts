@@ -30,7 +30,7 @@ export function loadRun(dir: string, split?: string): LoadedRun {
   try {
     record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
   } catch (e) {
-    throw new Error(`Cannot read run '${file}': ${(e as Error).message}`);
+    throw new Error(`Cannot read run '${file}': ${(e as Error).message}`, { cause: e });
   }
   if (record.version !== 1 || !Array.isArray(record.evalSplits)) throw new Error(`'${file}' is not a LADE run record.`);
   if (record.status !== 'completed') throw new Error(`Run '${dir}' was ${record.status}; finish it with lade train --resume first.`);

@@ -18,7 +18,7 @@ export function runInput(runDir: string): { size: number; channels: 1 | 3 } {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(`Cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   const input = isRecord(raw) && isRecord(raw.input) ? raw.input : undefined;
   const size = input?.size;
