@@ -5,7 +5,7 @@
 import { isRecord, MessageError, messageFields, oneOf, stringField, type Fields } from './validate';
 import { MAX_CLASSES, numberList, parseTargetPrior, type TargetPrior } from './priorEditor';
 
-/** How a run was trained, which decides its post-compensation (REFERENCE.md). */
+/** How a run was trained, which decides its post-compensation (docs/math.md, section 3). */
 export type RunLossKind = 'lade' | 'ce' | 'bs';
 
 export interface MetricsRun {

@@ -31,7 +31,7 @@ export interface TrainConfig {
   readonly channels: 'auto' | 1 | 3;
   readonly augment: boolean;
   readonly seed: number;
-  /** LADE regularizer weight and its B^2 weight (REFERENCE.md). */
+  /** LADE regularizer weight and its B^2 weight (docs/math.md, sections 2.2-2.3). */
   readonly alpha: number;
   readonly lambda: number;
   readonly backend: BackendSetting;

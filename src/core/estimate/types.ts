@@ -3,7 +3,7 @@
 /**
  * How the model was trained, which decides how its logits become source posteriors p_s(y|x):
  * plain cross-entropy logits already are; LADE / Balanced Softmax / logit-adjusted logits are
- * prior-free and need log p_s added back (REFERENCE.md, "Inference under a target prior").
+ * prior-free and need log p_s added back (docs/math.md, section 3).
  */
 export type LossKind = 'ce' | 'lade' | 'balanced-softmax' | 'logit-adjusted';
 
