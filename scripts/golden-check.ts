@@ -1,4 +1,4 @@
-// Checks any file with the golden schema (REFERENCE.md, "Golden vectors") against the project's own
+// Checks any file with the golden schema (docs/math.md, section 6) against the project's own
 // losses, gradients, prior bias, metrics kernel and shift protocol, and reports the largest absolute
 // error of each quantity. Used by `npm run golden -- FILE` and by the unit tests.
 import * as tf from '@tensorflow/tfjs';

@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   const flags = tf.env().getFlags();
   console.log(`tfjs flags: ${JSON.stringify(flags)}`);
 
-  let ok = true;
+  let ok: boolean;
   const t0 = performance.now();
   try {
     const golden = await checkGolden(JSON.parse(readFileSync(file, 'utf8')), { backends: ['webgpu'] });

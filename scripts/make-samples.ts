@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
+import { longTailedCounts } from '../src/core/priors';
 
 /** Fashion-MNIST label order, with '/' and spaces made filesystem-safe. */
 const FASHION_CLASSES = [
@@ -28,11 +29,6 @@ const N_MAX = 500;
 const IMBALANCE = 100;
 const VAL_PER_CLASS = 20;
 const TEST_PER_CLASS = 100;
-
-/** CIFAR-LT profile (REFERENCE.md): n_i = floor(n_max * (1/ratio)^(i/(C-1))). */
-function longTailCounts(nMax: number, ratio: number, classes: number): number[] {
-  return Array.from({ length: classes }, (_, i) => Math.floor(nMax * (1 / ratio) ** (i / (classes - 1))));
-}
 
 interface IdxImages {
   readonly count: number;
@@ -102,7 +98,8 @@ function main(): void {
   const source = values.source;
   const out = values.out;
   const C = FASHION_CLASSES.length;
-  const trainCounts = longTailCounts(N_MAX, IMBALANCE, C);
+  // The CIFAR-LT profile (docs/math.md, section 4.2).
+  const trainCounts = Array.from(longTailedCounts(C, N_MAX, IMBALANCE));
 
   const trainImages = readIdxImages(path.join(source, 'train-images-idx3-ubyte.gz'));
   const trainLabels = readIdxLabels(path.join(source, 'train-labels-idx1-ubyte.gz'));

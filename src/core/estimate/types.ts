@@ -3,9 +3,9 @@
 import type { LossKind } from '../runs/lossKind';
 
 /**
- * How the model was trained decides how its logits become source posteriors p_s(y|x): plain
- * cross-entropy logits already are; LADE / Balanced Softmax / logit-adjusted logits are prior-free and
- * need log p_s added back (REFERENCE.md, "Inference under a target prior").
+ * How the model was trained, which decides how its logits become source posteriors p_s(y|x):
+ * plain cross-entropy logits already are; LADE / Balanced Softmax / logit-adjusted logits are
+ * prior-free and need log p_s added back (docs/math.md, section 3).
  */
 export type { LossKind };
 

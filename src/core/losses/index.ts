@@ -1,4 +1,4 @@
-// The training losses on TF.js tensors. Each module reads like its formula in REFERENCE.md.
+// The training losses on TF.js tensors. Each module reads like its formula in docs/math.md (section 2).
 export { softmaxCrossEntropy } from './softmaxCrossEntropy';
 export { ladeCrossEntropy } from './ladeCrossEntropy';
 export { ladeRegularizer, ladeRegularizerTerms, type LadeRegularizerTerms } from './ladeRegularizer';

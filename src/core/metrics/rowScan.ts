@@ -2,21 +2,8 @@
 // a WebAssembly SIMD kernel (rowScanWasm.ts) and this plain JavaScript loop. Both add in the same order,
 // so they give bit-identical results; the JS one is the fallback where WebAssembly is refused (a CSP
 // without 'wasm-unsafe-eval', a cache beyond 4 GiB).
+import type { RowScanEngine, RowScanner } from './rowScanner';
 import { wasmRowScanner } from './rowScanWasm';
-
-export type RowScanEngine = 'wasm' | 'js';
-
-export interface RowScanner {
-  readonly engine: RowScanEngine;
-  /** E, N x C row-major, where the engine reads it: filled once by the evaluator. */
-  readonly expLogits: Float32Array;
-  /** B_c, set before each pass. */
-  readonly scale: Float64Array;
-  /** After scan(): [sum v, sum v^2, max v, first argmax]. */
-  readonly out: Float64Array;
-  /** Scans the row that starts at element `start` of expLogits. */
-  scan(start: number): void;
-}
 
 /** 'auto' takes WebAssembly where it can be compiled and the cache fits, else JavaScript. */
 export function createRowScanner(numSamples: number, numClasses: number, engine: RowScanEngine | 'auto' = 'auto'): RowScanner {

@@ -15,7 +15,7 @@
 //     (best, arg) := the lanes' maximum, the lower column on a tie
 //     for k in c & ~3 .. c - 1: v := E_k B_k; s0 += v; q0 += v * v; if v > best: (best, arg) := (v, k)
 //     out := [((s0 + s1) + s2) + s3, ((q0 + q1) + q2) + q3, best, arg])
-import type { RowScanner } from './rowScan';
+import type { RowScanner } from './rowScanner';
 
 // Value types and opcodes used below (WebAssembly core spec, binary format; SIMD ops carry the 0xfd prefix).
 const I32 = 0x7f;
@@ -208,13 +208,28 @@ export function rowScanModuleBytes(): Uint8Array<ArrayBuffer> {
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
 
-let compiled: WebAssembly.Module | null | undefined;
+/**
+ * The part of the WebAssembly JavaScript API used here. TypeScript declares WebAssembly only in its DOM
+ * and WebWorker libraries, and this module is type-checked for Node (no DOM) as well as for the webviews.
+ */
+interface WasmApi {
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => WasmModule;
+  Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+}
+type WasmModule = object;
+/** Absent where the host has no WebAssembly. */
+const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: WasmModule | null | undefined;
 /** Compiled once per thread; null where WebAssembly or its SIMD is unavailable or refused (CSP). */
-function rowScanModule(): WebAssembly.Module | null {
+function rowScanModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
   try {
     const bytes = rowScanModuleBytes();
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const wasm = wasmApi();
+    compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
   } catch {
     compiled = null;
   }
@@ -230,13 +245,14 @@ export function wasmRowScanner(n: number, c: number): RowScanner | null {
   const bytes = eAt + 4 * n * c;
   const pages = Math.ceil(bytes / PAGE);
   if (pages > MAX_PAGES) return null;
-  let memory: WebAssembly.Memory;
+  const wasm = wasmApi()!; // the module compiled, so the API is there
+  let memory: { readonly buffer: ArrayBuffer };
   try {
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    memory = new wasm.Memory({ initial: pages, maximum: pages });
   } catch {
     return null; // the address space for it was refused
   }
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const instance = new wasm.Instance(module, { env: { memory } });
   const scanRow = instance.exports.scan_row as (e: number, c: number, scale: number, out: number) => void;
   return {
     engine: 'wasm',

@@ -16,7 +16,8 @@
 // The hot loop runs as WebAssembly SIMD where it can, else as JavaScript, with identical results (rowScan.ts).
 import { type BiasKind, type BiasOptions, parsePrior, priorBias } from '../priors';
 import { type ClassSums, ClassSumsBuilder, ConfusionCounter, denseConfusion, type RowResult } from './classSums';
-import { createRowScanner, type RowScanEngine, type RowScanner } from './rowScan';
+import { createRowScanner } from './rowScan';
+import type { RowScanEngine, RowScanner } from './rowScanner';
 import { summarizeClassSums } from './summarize';
 import { DEFAULT_SHOT_THRESHOLDS, type EvalMetrics, type ShotThresholds } from './types';
 

@@ -5,7 +5,7 @@
 //   bs    Balanced Softmax (= LADE-CE alone)
 //   la    logit-adjusted cross-entropy (Menon et al. 2021), taken at tau = 1
 // Every loss but ce leaves logits free of the training prior, so the model compensates itself with
-// + log p_t; a ce model is compared as plain Softmax and as PC Softmax (REFERENCE formulas in docs/).
+// + log p_t; a ce model is compared as plain Softmax and as PC Softmax (docs/math.md, section 3).
 import type { BiasKind } from '../priors/bias';
 
 export const LOSS_KINDS = ['ce', 'lade', 'bs', 'la'] as const;

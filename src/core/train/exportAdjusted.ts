@@ -1,5 +1,5 @@
 // "Export Adjusted Model": the run's TF.js model with the post-compensation bias for a target prior folded
-// into the last dense layer (REFERENCE.md: the adjustment is a per-class bias). Runs in a worker thread.
+// into the last dense layer (docs/math.md, section 3: the adjustment is a per-class bias). Runs in a worker thread.
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -21,7 +21,7 @@ export function decodeImage(buf: Buffer, file: string): Rgba {
       return { width: img.width, height: img.height, data: img.data };
     }
   } catch (e) {
-    throw new Error(`Cannot decode image '${file}': ${(e as Error).message}`);
+    throw new Error(`Cannot decode image '${file}': ${(e as Error).message}`, { cause: e });
   }
   throw new Error(`'${file}' is neither a PNG nor a JPEG (by its first bytes).`);
 }

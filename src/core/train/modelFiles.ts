@@ -42,7 +42,7 @@ function parseModelJson(file: string): ModelJson {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`Cannot read model '${file}': ${(e as Error).message}`);
+    throw new Error(`Cannot read model '${file}': ${(e as Error).message}`, { cause: e });
   }
   const o = parsed as Partial<ModelJson>;
   if (typeof o !== 'object' || o === null || typeof o.modelTopology !== 'object' || !Array.isArray(o.weightsManifest)) {

@@ -31,7 +31,7 @@ function unpack(vsix: string, dir: string): string {
 
 const vsix = packageFile();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'lade-e2e-package-'));
-let status = 1;
+let status: number;
 try {
   const extensionDir = unpack(vsix, scratch);
   console.log(`[e2e] testing ${path.relative(repoRoot, vsix)} unpacked in ${extensionDir}`);

@@ -1,4 +1,4 @@
-// Softmax / PC Softmax / LADE from cached logits: the compensations do what REFERENCE.md says, on run
+// Softmax / PC Softmax / LADE from cached logits: the compensations do what docs/math.md (section 3) says, on run
 // folders written by hand so the expected numbers are known exactly.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
