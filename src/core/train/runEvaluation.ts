@@ -25,6 +25,23 @@ export interface LoadedRun {
   readonly labels: Int32Array;
 }
 
+/** What evaluation needs of run.json, checked before use so a damaged file is named, not a crash. */
+function recordProblem(r: unknown): string | undefined {
+  if (typeof r !== 'object' || r === null) return 'not a JSON object';
+  const rec = r as Partial<Record<keyof RunRecord, unknown>>;
+  if (rec.version !== 1) return 'field "version" must be 1';
+  if (!Array.isArray(rec.classes) || rec.classes.length < 1 || !rec.classes.every((c) => typeof c === 'string')) return 'field "classes" must be a list of class names';
+  const c = rec.classes.length;
+  const numbers = (v: unknown): boolean => Array.isArray(v) && v.length === c && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
+  if (!numbers(rec.trainCounts)) return `field "trainCounts" must be ${c} counts`;
+  if (!numbers(rec.sourcePrior)) return `field "sourcePrior" must be ${c} shares`;
+  if (typeof rec.config !== 'object' || rec.config === null || typeof (rec.config as { loss?: unknown }).loss !== 'string') return 'field "config.loss" is missing';
+  if (!Array.isArray(rec.evalSplits) || !rec.evalSplits.every((s) => typeof s === 'object' && s !== null && typeof (s as { name?: unknown }).name === 'string')) {
+    return 'field "evalSplits" must be a list of {name, count}';
+  }
+  return undefined;
+}
+
 export function loadRun(dir: string, split?: string): LoadedRun {
   const file = path.join(dir, 'run.json');
   let record: RunRecord;
@@ -34,9 +51,8 @@ export function loadRun(dir: string, split?: string): LoadedRun {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `${dir} is not a run folder: it has no run.json` : `cannot read ${file}: ${(e as Error).message}`);
   }
-  if (typeof record !== 'object' || record === null || record.version !== 1 || !Array.isArray(record.evalSplits) || !Array.isArray(record.classes)) {
-    throw new UserError(`${file} is not a LADE run record`);
-  }
+  const problem = recordProblem(record);
+  if (problem) throw new UserError(`${file} is not a LADE run record: ${problem}`);
   if (record.status !== 'completed') {
     throw new UserError(`run ${dir} was ${record.status}; finish it first with lade train ${record.config?.dataDir ?? '<dataset>'} --out ${dir} --resume`);
   }
