@@ -75,7 +75,27 @@ function trackingFs(base: FSLike, issues: CrawlIssues): FSLike {
       });
     });
   };
-  return { ...base, readdir: readdir as FSLike['readdir'], realpath: realpath as FSLike['realpath'] };
+  // Only the members fdir calls: spreading node:fs (hundreds of properties) per class folder was most of
+  // the scan time on trees of many small classes.
+  return {
+    readdir: readdir as FSLike['readdir'],
+    readdirSync: base.readdirSync,
+    realpath: realpath as FSLike['realpath'],
+    realpathSync: base.realpathSync,
+    stat: base.stat,
+    statSync: base.statSync,
+  };
+}
+
+/** One tracking fs per crawl (the issues it records), shared by every class folder's crawl. */
+const trackingFsOf = new WeakMap<CrawlIssues, Map<FSLike, FSLike>>();
+
+function trackingFsFor(base: FSLike, issues: CrawlIssues): FSLike {
+  let byBase = trackingFsOf.get(issues);
+  if (!byBase) trackingFsOf.set(issues, (byBase = new Map()));
+  let fs = byBase.get(base);
+  if (!fs) byBase.set(base, (fs = trackingFs(base, issues)));
+  return fs;
 }
 
 /**
@@ -84,7 +104,7 @@ function trackingFs(base: FSLike, issues: CrawlIssues): FSLike {
  */
 function builder(ctx: CrawlContext, fullPaths: boolean) {
   const { ignore, root, onFile } = ctx;
-  const fs = trackingFs(ctx.fs ?? (nodeFs as FSLike), ctx.issues);
+  const fs = trackingFsFor(ctx.fs ?? (nodeFs as FSLike), ctx.issues);
   // resolveSymlinks without withSymlinks(): that helper would also force full paths.
   const api = new fdir({ fs, resolveSymlinks: true, useRealPaths: false, includeBasePath: fullPaths }).exclude(
     (name, dirPath) => isHiddenName(name) || (ignore !== null && ignore(relativeTo(root, dirPath))),
