@@ -38,7 +38,7 @@ describe('trainRun', () => {
     expect(onDisk.history).toHaveLength(3);
     expect(onDisk.input).toMatchObject({ size: 8, channels: 1 });
     expect(record.evalSplits).toEqual([
-      { name: 'val', count: 3 },
+      { name: 'val', count: 4 }, // 2 + 1 + 1: every class of two or more gives at least one
       { name: 'test', count: 12 },
     ]);
     expect(statSync(path.join(dir, 'logits-test.bin')).size).toBe(12 * 3 * 4);
