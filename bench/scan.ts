@@ -1,9 +1,10 @@
 // Scan benchmark: `lade analyze` (the built dist/cli.js) against `find DIR -type f | wc -l` on the same
-// tree in the same run, alternating, on 1,000,000 empty image files in 1,000 class folders; plus the time
+// tree in the same run, alternating, whole processes both: 1,000,000 empty image files in 1,000 class
+// folders (cost per file), 300,000 in 1,000 and 8,142 classes of 3 files (cost per folder); plus the time
 // on a 100,000-file tree. Trees are built once and cached under the OS temp folder.
-// Goals: median ratio lade/find <= 1.5 on 1M files; 100k files under 1 s.
+// Goals: median ratio lade/find <= 1.5 on every shape; 100k files under 1 s.
 //
-// Run: npm run bench:scan [-- --runs N]
+// Run: npm run bench:scan [-- --runs N] [-- --shapes 1m,300k,8142x3]  (under flock on a shared machine)
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,33 +67,47 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+/** Tree shapes timed against find: a cost per file (1M in 1,000 classes) and per folder (many small classes). */
+const SHAPES: Record<string, { classes: number; perClass: number }> = {
+  '1m': { classes: 1000, perClass: 1000 },
+  '300k': { classes: 1000, perClass: 300 },
+  '8142x3': { classes: 8142, perClass: 3 },
+};
+
 function main(): void {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, shapes: { type: 'string', default: Object.keys(SHAPES).join(',') } } });
   const runs = Number(values.runs);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  const big = ensureTree('1m', 1000, 1000);
-  const small = ensureTree('100k', 1000, 100);
-
-  // Warm the page cache for both tools before timing.
-  runFind(big);
-  runLade(big);
-  const lade: number[] = [];
-  const find: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    lade.push(runLade(big));
-    find.push(runFind(big));
+  const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+  const lines: string[] = [];
+  for (const name of values.shapes!.split(',')) {
+    const shape = SHAPES[name];
+    if (!shape) throw new Error(`unknown shape '${name}' (shapes: ${Object.keys(SHAPES).join(', ')})`);
+    const tree = ensureTree(name, shape.classes, shape.perClass);
+    // Warm the page cache for both tools before timing; then alternate, so load changes hit both alike.
+    runFind(tree);
+    runLade(tree);
+    const lade: number[] = [];
+    const find: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      lade.push(runLade(tree));
+      find.push(runFind(tree));
+    }
+    const files = (shape.classes * shape.perClass).toLocaleString('en');
+    lines.push(
+      `${files} files / ${shape.classes.toLocaleString('en')} classes: lade analyze ${fmt(median(lade))}, find | wc -l ${fmt(median(find))}, ` +
+        `ratio ${(median(lade) / median(find)).toFixed(2)} (goal <= 1.5)`,
+      `  lade runs: ${lade.map(fmt).join(', ')}`,
+      `  find runs: ${find.map(fmt).join(', ')}`,
+    );
   }
+  const small = ensureTree('100k', 1000, 100);
   runLade(small);
   const smallLade = Array.from({ length: runs }, () => runLade(small));
-  const smallFind = Array.from({ length: runs }, () => runFind(small));
-
-  const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(`\nscan benchmark (${runs} alternating runs each, medians; ${os.cpus().length} cores, load average ${load}, node ${process.version})`);
-  console.log(`1,000,000 files / 1,000 classes: lade analyze ${fmt(median(lade))}, find | wc -l ${fmt(median(find))}, ratio ${(median(lade) / median(find)).toFixed(2)} (goal <= 1.5)`);
-  console.log(`  lade runs: ${lade.map(fmt).join(', ')}`);
-  console.log(`  find runs: ${find.map(fmt).join(', ')}`);
-  console.log(`100,000 files / 1,000 classes: lade analyze ${fmt(median(smallLade))} (goal < 1 s), find | wc -l ${fmt(median(smallFind))}`);
+  for (const l of lines) console.log(l);
+  console.log(`100,000 files / 1,000 classes: lade analyze ${fmt(median(smallLade))} (goal < 1 s)`);
 }
 
 main();

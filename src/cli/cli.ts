@@ -1,8 +1,9 @@
-// `lade` argument dispatch: global help and version, then the chosen subcommand. Bad input exits 2 with
-// one line on stderr; anything unexpected exits 1 with the error.
+// `lade` argument dispatch: global help and version, then the chosen subcommand. A user error (any error
+// carrying the userError brand) exits 2 with one line on stderr; anything else is a bug: exit 1, one line,
+// and the stack with --debug or LADE_DEBUG=1.
 import { version } from '../../package.json';
-import { DatasetError } from '../core/dataset/errors';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from './command';
+import { isUserError } from '../core/userError';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, type CliIo } from './command';
 import { COMMANDS } from './commands';
 
 function globalHelp(): string {
@@ -20,8 +21,16 @@ function globalHelp(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+/** `lade <cmd>: <first line>`, whether or not the message already carries the prefix. */
+export function errorLine(command: string, message: string): string {
+  const first = message.split('\n')[0]!.trim();
+  const prefix = `lade ${command}: `;
+  return first.startsWith(prefix) ? first : `${prefix}${first}`;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const debug = argv.includes('--debug') || env.LADE_DEBUG === '1';
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (name === undefined) {
     io.err(globalHelp());
     return EXIT_BAD_INPUT;
@@ -47,15 +56,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`${e.message}\n`);
+    const stack = e instanceof Error && e.stack ? `${e.stack}\n` : '';
+    if (isUserError(e)) {
+      io.err(`${errorLine(name, e.message)}\n${debug ? stack : ''}`);
       return EXIT_BAD_INPUT;
     }
-    if (e instanceof DatasetError) {
-      io.err(`lade ${name}: ${e.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    io.err(`lade ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`${errorLine(name, `internal error: ${message}`)}\n${debug ? stack : 'run again with --debug (or LADE_DEBUG=1) for the stack trace\n'}`);
     return EXIT_FAILURE;
   }
 }

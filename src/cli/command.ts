@@ -1,5 +1,6 @@
 // What every `lade` subcommand module provides, and the errors that mean "bad input" (exit code 2).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../core/userError';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -16,13 +17,15 @@ export interface CommandModule {
 }
 
 /** Bad command line; printed as one line, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends UserError {
   override readonly name = 'UsageError';
 }
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
+/** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_CANCELLED = 130;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

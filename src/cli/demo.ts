@@ -1,7 +1,7 @@
 // `lade demo [dir]`: the main job end to end on the embedded sample — analyse the label distribution,
 // train LADE and the CE baseline with the same schedule, compare Softmax / PC Softmax / LADE under the
 // uniform and shifted priors, and write a self-contained HTML report.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeDataset } from '../core/dataset';
 import { htmlReport, type PriorComparison } from '../core/report/htmlReport';
@@ -25,6 +25,7 @@ Options:
   --epochs N       training epochs per run (default 12)
   --backend B      auto (default), wasm, cpu, webgpu or tensorflow
   --seed N         (default 0)
+  --force          replace the report and runs of an earlier demo in --out
   -h, --help       show this help
 `;
 
@@ -33,7 +34,14 @@ const OPTIONS = {
   epochs: { type: 'string' },
   backend: { type: 'string' },
   seed: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
+
+/** The embedded sample ships beside the program (dist/../samples), wherever lade is run from. */
+function embeddedSample(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  return path.join(here, '..', 'samples', 'fashion-lt');
+}
 
 const SWEEP = ['forward:50', 'forward:25', 'forward:10', 'forward:5', 'forward:2', 'uniform', 'backward:2', 'backward:5', 'backward:10', 'backward:25', 'backward:50'];
 const TABLES = ['uniform', 'forward:10', 'backward:10'];
@@ -58,8 +66,9 @@ function comparison(e: PriorEvaluation): PriorComparison {
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommandLine('demo', argv, OPTIONS);
   if (positionals.length > 1) throw new UsageError(`lade demo: expected at most one dataset folder, got ${positionals.length}`);
-  const dataDir = path.resolve(positionals[0] ?? 'samples/fashion-lt');
+  const dataDir = path.resolve(positionals[0] ?? embeddedSample());
   const out = path.resolve(v.out ?? 'demo-report');
+  if (!v.force && existsSync(path.join(out, 'runs'))) throw new UsageError(`lade demo: ${out} holds an earlier demo; add --force to replace it, or choose another --out`);
   const epochs = numberFlag('demo', 'epochs', v.epochs) ?? 12;
   const seed = numberFlag('demo', 'seed', v.seed) ?? 0;
   const backend = v.backend ?? 'auto';
@@ -79,7 +88,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const outDir = path.join(out, 'runs', loss);
     const record = await trainRun(
       { dataDir, outDir, loss, epochs, seed, backend: backend as BackendSetting, model: 'cnn', size: 28, lr: 0.05, batchSize: 64 },
-      { onLog: (_level, message) => io.err(`[${loss}] ${message}\n`) },
+      { onLog: (_level, message) => io.err(`[${loss}] ${message}\n`), force: v.force === true },
     );
     io.err(`[${loss}] done on ${record.backend.name} (${record.backend.reason}); test accuracy ${record.finalAccuracy.test?.toFixed(2) ?? '-'}%\n`);
     runDirs.push(outDir);
@@ -89,6 +98,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const runs = runDirs.map((d) => loadRun(d));
   const tables = TABLES.map((p) => evaluateRuns(runs, parsePriorSpec(p)));
   const sweep = SWEEP.map((p) => evaluateRuns(runs, parsePriorSpec(p)));
+  for (const w of new Set([...tables, ...sweep].flatMap((e) => e.warnings))) io.err(`warning: ${w}\n`);
   const methods = sweep[0]!.results.map((r) => r.method);
   const html = htmlReport({
     title: `LADE Studio demo: ${path.basename(dataDir)}`,

@@ -1,6 +1,7 @@
 // `lade estimate-prior <run> <unlabelled-folder>`: the deployment class distribution of a folder of
 // unlabelled images, from a finished run's model and its labelled validation logits (src/core/estimate).
-import { writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../core/train/atomicWrite';
 import path from 'node:path';
 import { EstimateInputError, type EstimateMethod, type EstimateResult } from '../core/estimate';
 import { estimateFromRun, type RunEstimate } from '../core/estimate/fromRun';
@@ -17,11 +18,12 @@ classes' proportions changed, not what each class looks like; a warning says whe
 
 Options:
   --method M       em-bcts (default), em (uncalibrated) or bbse (confusion-matrix inversion)
-  --bootstrap N    resamples for the 95% intervals (default 200; 0 for none)
+  --bootstrap N    resamples for the 95% intervals (default 200; 0 for none; at most 10000)
   --seed N         bootstrap seed (default 0)
   --smoothing A    Dirichlet pseudo-count added to every class in EM (default 0)
   --split S        labelled split of the run to calibrate on (default val)
   --out FILE       also write the estimate as a prior file (usable as lade eval --prior FILE)
+  --force          replace FILE when it exists
   --backend B      auto (default), wasm, cpu, webgpu or tensorflow
   --json           print JSON instead of the table
   -h, --help       show this help
@@ -34,11 +36,14 @@ const OPTIONS = {
   smoothing: { type: 'string' },
   split: { type: 'string' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
 const METHODS: readonly EstimateMethod[] = ['em-bcts', 'em', 'bbse'];
+/** Enough for stable 95% intervals; memory grows with it (one estimate per resample). */
+const MAX_BOOTSTRAP = 10_000;
 
 export interface EstimateReport {
   readonly run: string;
@@ -129,6 +134,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (v.out !== undefined) {
     const problem = priorNameProblem(path.basename(v.out, '.json'));
     if (problem) throw new UsageError(`lade estimate-prior: --out ${problem}`);
+    if (existsSync(v.out) && !v.force) throw new UsageError(`lade estimate-prior: ${v.out} exists; add --force to replace it`);
+  }
+  const bootstrap = num('bootstrap') ?? 200;
+  if (!Number.isInteger(bootstrap) || bootstrap < 0 || bootstrap > MAX_BOOTSTRAP) {
+    throw new UsageError(`lade estimate-prior: --bootstrap expects a whole number from 0 to ${MAX_BOOTSTRAP}, got ${v.bootstrap}`);
   }
 
   const progress = (text: string): void => {
@@ -143,7 +153,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       method,
       backend: (v.backend ?? 'auto') as BackendChoice,
       split,
-      bootstrap: num('bootstrap') ?? 200,
+      bootstrap,
       seed: num('seed'),
       smoothing: num('smoothing'),
       onProgress: (p) => progress(`${p.phase} ${p.done}/${p.total}`),
@@ -168,7 +178,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   };
   if (v.out !== undefined) {
     const intervals = result.intervals;
-    writeFileSync(
+    writeFileAtomic(
       v.out,
       serializePriorFile({
         name: path.basename(v.out, '.json'),

@@ -66,6 +66,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const runs = [loadRun(positionals[0]!, values.split)];
   if (values.baseline) runs.push(loadRun(values.baseline, runs[0]!.split));
   const evals = (values.prior ?? ['uniform']).map((p) => evaluateRuns(runs, parsePriorSpec(p)));
+  for (const w of new Set(evals.flatMap((e) => e.warnings))) io.err(`warning: ${w}\n`);
   io.out(values.json ? `${JSON.stringify(evaluationsJson(evals), null, 2)}\n` : formatEvaluations(evals));
   return EXIT_OK;
 }

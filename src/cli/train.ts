@@ -7,7 +7,7 @@ import type { LossKind } from '../core/runs/lossKind';
 import { runName } from '../core/runs/naming';
 import { loadRun } from '../core/train/runEvaluation';
 import type { TrainProgress } from '../protocol/training';
-import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
+import { EXIT_CANCELLED, EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
 
 export const usage = `Usage: lade train <dir> [options]
 
@@ -37,7 +37,9 @@ Options:
   --freeze           with --finetune: train only the new head
   --retune-head RUN  train only a new head (LADE by default) on cached features of RUN's model
   --workers N        1 (default) or 2: a replica worker trains on half of each batch on the second core
-  --resume           continue from the run folder's checkpoint
+  --resume           continue from the run folder's checkpoint, with the settings the run was started with
+                     (only --backend and --workers may change)
+  --force            replace a run already in --out
   -h, --help         show this help
 `;
 
@@ -63,6 +65,7 @@ const OPTIONS = {
   freeze: { type: 'boolean' },
   'retune-head': { type: 'string' },
   resume: { type: 'boolean' },
+  force: { type: 'boolean' },
   workers: { type: 'string' },
 } as const;
 
@@ -89,13 +92,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       : undefined;
   // A retuned head sees the images exactly as its backbone was trained on them.
   const baseInput = retune ? loadRun(retune).record.input : undefined;
-  const loss = v.loss ?? 'lade';
-  const model = v.model ?? 'cnn';
+  if (v.resume && v.out === undefined) throw new UsageError('lade train: --resume needs --out RUN (the run folder to continue)');
+  if (v.resume && v.force) throw new UsageError('lade train: use either --resume (continue the run) or --force (replace it)');
   const input = {
     dataDir: positionals[0]!,
-    outDir: v.out ?? path.join('.lade', 'runs', runName(positionals[0]!, loss as LossKind)),
-    loss,
-    model,
+    outDir: v.out ?? path.join('.lade', 'runs', runName(positionals[0]!, (v.loss ?? 'lade') as LossKind)),
+    // Left undefined when not given, so a resume can tell a changed setting from a default.
+    loss: v.loss,
+    model: v.model,
     width: num('width'),
     epochs: num('epochs'),
     batchSize: num('batch'),
@@ -119,7 +123,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   const controller = new AbortController();
   const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) process.exit(EXIT_CANCELLED);
     io.err('\nstopping at the next step (Ctrl-C again to quit now)...\n');
     controller.abort();
   };
@@ -128,6 +132,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const record = await trainRun(input, {
       signal: controller.signal,
+      force: v.force === true,
       onLog: (level, message) => io.err(`${io.interactive ? '\r\x1b[K' : ''}${level === 'warn' ? 'warning: ' : ''}${message}\n`),
       onProgress: (p) => {
         const now = Date.now();
@@ -151,7 +156,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       record.status === 'completed' ? `next: lade eval ${dir}` : `continue: lade train ${positionals[0]} --out ${dir} --resume`,
     ];
     io.out(`${lines.join('\n')}\n`);
-    return EXIT_OK;
+    return record.status === 'cancelled' ? EXIT_CANCELLED : EXIT_OK;
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -141,13 +141,21 @@ async function* folderTargets(ds: FolderDataset, ctx: CrawlContext): AsyncGenera
   }
 }
 
-function crawlWarnings(root: string, ds: FolderDataset, issues: CrawlIssues, warnings: WarningSink): void {
+export function crawlWarnings(root: string, ds: FolderDataset, issues: CrawlIssues, warnings: WarningSink): void {
   const rel = (p: string) => relativeTo(root, p) || '.';
   for (const p of [...issues.unreadable].sort()) {
     warnings.add({ kind: 'unreadable', message: `cannot read ${rel(p)}; it was skipped`, path: p });
   }
   for (const p of [...issues.symlinkLoops].sort()) {
     warnings.add({ kind: 'symlink-loop', message: `symlink ${rel(p)} points back to a folder above it; not followed`, path: p });
+  }
+  const other = [...issues.otherFormats].sort(([a], [b]) => (a < b ? -1 : 1));
+  if (other.length > 0) {
+    const n = other.reduce((a, [, c]) => a + c, 0);
+    warnings.add({
+      kind: 'unsupported-format',
+      message: `${n} image${n === 1 ? '' : 's'} skipped (${other.map(([e, c]) => `${c} .${e}`).join(', ')}): LADE trains on PNG and JPEG only; convert them to include them`,
+    });
   }
   for (const { dir, count } of ds.looseImages) {
     warnings.add({
@@ -192,7 +200,7 @@ async function* manifestTargets(source: ManifestSource, ignore: IgnoreMatcher | 
   }
 }
 
-function distributionWarnings(
+export function distributionWarnings(
   classNames: readonly string[],
   counts: readonly number[],
   primarySplit: string | null,

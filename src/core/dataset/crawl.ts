@@ -1,19 +1,29 @@
-// Crawls one class folder with fdir: counts (or lists) its visible image files at any depth, follows
-// symlinks, and records unreadable folders and symlink loops instead of failing on them.
+// Crawls one class folder with fdir: counts (or lists) its visible PNG/JPEG files at any depth, follows
+// symlinks, and records unreadable folders, symlink loops and images in formats the trainer does not
+// decode instead of failing on them. Analyze, train and estimate-prior all crawl through here.
 import { fdir, type FSLike } from 'fdir';
 import * as nodeFs from 'node:fs';
 import path from 'node:path';
-import { hasImageExtension, isHiddenName, isVisibleImagePath } from './imageFiles';
+import { hasImageExtension, hasTrainableExtension, imageExtension, isHiddenName, isVisibleImagePath } from './imageFiles';
 import { relativeTo, type IgnoreMatcher } from './ignore';
 
 /** Problems met while crawling; paths are absolute. Sets, because a folder can be reached twice. */
 export interface CrawlIssues {
   readonly unreadable: Set<string>;
   readonly symlinkLoops: Set<string>;
+  /** Image files in formats the trainer does not decode (webp, gif ...), counted by extension. */
+  readonly otherFormats: Map<string, number>;
 }
 
 export function newCrawlIssues(): CrawlIssues {
-  return { unreadable: new Set(), symlinkLoops: new Set() };
+  return { unreadable: new Set(), symlinkLoops: new Set(), otherFormats: new Map() };
+}
+
+/** Counts an image the trainer cannot decode; false for every file so the caller can return it. */
+function skipOtherFormat(issues: CrawlIssues, name: string): false {
+  const ext = imageExtension(name)!;
+  issues.otherFormats.set(ext, (issues.otherFormats.get(ext) ?? 0) + 1);
+  return false;
 }
 
 export interface CrawlContext {
@@ -65,7 +75,27 @@ function trackingFs(base: FSLike, issues: CrawlIssues): FSLike {
       });
     });
   };
-  return { ...base, readdir: readdir as FSLike['readdir'], realpath: realpath as FSLike['realpath'] };
+  // Only the members fdir calls: spreading node:fs (hundreds of properties) per class folder was most of
+  // the scan time on trees of many small classes.
+  return {
+    readdir: readdir as FSLike['readdir'],
+    readdirSync: base.readdirSync,
+    realpath: realpath as FSLike['realpath'],
+    realpathSync: base.realpathSync,
+    stat: base.stat,
+    statSync: base.statSync,
+  };
+}
+
+/** One tracking fs per crawl (the issues it records), shared by every class folder's crawl. */
+const trackingFsOf = new WeakMap<CrawlIssues, Map<FSLike, FSLike>>();
+
+function trackingFsFor(base: FSLike, issues: CrawlIssues): FSLike {
+  let byBase = trackingFsOf.get(issues);
+  if (!byBase) trackingFsOf.set(issues, (byBase = new Map()));
+  let fs = byBase.get(base);
+  if (!fs) byBase.set(base, (fs = trackingFs(base, issues)));
+  return fs;
 }
 
 /**
@@ -74,34 +104,37 @@ function trackingFs(base: FSLike, issues: CrawlIssues): FSLike {
  */
 function builder(ctx: CrawlContext, fullPaths: boolean) {
   const { ignore, root, onFile } = ctx;
-  const fs = trackingFs(ctx.fs ?? (nodeFs as FSLike), ctx.issues);
+  const fs = trackingFsFor(ctx.fs ?? (nodeFs as FSLike), ctx.issues);
   // resolveSymlinks without withSymlinks(): that helper would also force full paths.
   const api = new fdir({ fs, resolveSymlinks: true, useRealPaths: false, includeBasePath: fullPaths }).exclude(
     (name, dirPath) => isHiddenName(name) || (ignore !== null && ignore(relativeTo(root, dirPath))),
   );
+  const { issues } = ctx;
   const filtered = fullPaths
     ? api.filter((filePath) => {
         if (!isVisibleImagePath(filePath)) return false;
         if (ignore !== null && ignore(relativeTo(root, filePath))) return false;
+        if (!hasTrainableExtension(filePath)) return skipOtherFormat(issues, filePath);
         onFile?.();
         return true;
       })
     : api.filter((name) => {
         if (isHiddenName(name) || !hasImageExtension(name)) return false;
+        if (!hasTrainableExtension(name)) return skipOtherFormat(issues, name);
         onFile?.();
         return true;
       });
   return ctx.signal ? filtered.withAbortSignal(ctx.signal) : filtered;
 }
 
-/** Number of visible image files under `dir` (at any depth). */
+/** Number of visible PNG/JPEG files under `dir` (at any depth). */
 export async function countImages(dir: string, ctx: CrawlContext): Promise<number> {
   const counts = await builder(ctx, ctx.ignore !== null).onlyCounts().crawl(dir).withPromise();
   ctx.signal?.throwIfAborted();
   return counts.files;
 }
 
-/** Absolute paths of the visible image files under `dir`, sorted so the order is the same on every run. */
+/** Absolute paths of the visible PNG/JPEG files under `dir`, sorted so the order is the same on every run. */
 export async function listImages(dir: string, ctx: CrawlContext): Promise<string[]> {
   const files = await builder(ctx, true).crawl(dir).withPromise();
   ctx.signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 // Bad input the user can fix (missing folder, no images, malformed manifest line): one readable line.
+import { UserError } from '../userError';
 
-export class DatasetError extends Error {
+export class DatasetError extends UserError {
   override readonly name = 'DatasetError';
   constructor(
     message: string,

@@ -1,6 +1,10 @@
-// Which files count as images (by extension, case-insensitive) and which names are hidden.
+// Which files count as images (by extension, case-insensitive) and which names are hidden. Every image
+// format is recognised, but only the ones the trainer decodes (PNG, JPEG) are samples: the others are
+// skipped, with a warning, by analyze and train alike.
 
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff'] as const;
+/** The formats the trainer decodes (src/core/train/images.ts). */
+export const TRAINABLE_EXTENSIONS = ['jpg', 'jpeg', 'png'] as const;
 export type ImageExtension = (typeof IMAGE_EXTENSIONS)[number];
 
 const EXTENSIONS: ReadonlySet<string> = new Set(IMAGE_EXTENSIONS);
@@ -23,6 +27,16 @@ function extensionKey(name: string, from: number, length: number): number {
 
 const KEYS_3 = new Set(IMAGE_EXTENSIONS.filter((e) => e.length === 3).map((e) => extensionKey(e, 0, 3)));
 const KEYS_4 = new Set(IMAGE_EXTENSIONS.filter((e) => e.length === 4).map((e) => extensionKey(e, 0, 4)));
+
+const TRAINABLE_3 = new Set(TRAINABLE_EXTENSIONS.filter((e) => e.length === 3).map((e) => extensionKey(e, 0, 3)));
+const TRAINABLE_4 = new Set(TRAINABLE_EXTENSIONS.filter((e) => e.length === 4).map((e) => extensionKey(e, 0, 4)));
+
+/** Same answer as TRAINABLE_EXTENSIONS including imageExtension(name), without allocating. */
+export function hasTrainableExtension(name: string): boolean {
+  const n = name.length;
+  if (n >= 4 && name.charCodeAt(n - 4) === 46) return TRAINABLE_3.has(extensionKey(name, n - 3, 3));
+  return n >= 5 && name.charCodeAt(n - 5) === 46 && TRAINABLE_4.has(extensionKey(name, n - 4, 4));
+}
 
 /**
  * Same answer as imageExtension(name) !== null, without allocating: the crawl calls it once per file.

@@ -1,13 +1,16 @@
 // listSamples: every labelled image of a dataset, one at a time, for the trainer. Class indices match
 // AnalyzeResult.classes for the same root and options; memory stays per class folder (or per record).
 import path from 'node:path';
+import { crawlWarnings, distributionWarnings } from './analyze';
 import { listImages, newCrawlIssues } from './crawl';
 import { DatasetError } from './errors';
 import { discoverFolders } from './folderLayout';
 import { compileIgnore } from './ignore';
 import type { CsvColumns } from './manifest';
 import { countManifests, manifestImagePath, manifestRecords, openManifests } from './manifestLayout';
-import type { Sample } from './types';
+import { canonicalSplit } from './splits';
+import type { Sample, ScanWarning } from './types';
+import { WarningSink } from './warnings';
 
 export interface ListSamplesOptions {
   /** Only this split (train, val, test ...); all splits when left out. */
@@ -65,4 +68,42 @@ export async function* listSamples(root: string, options: ListSamplesOptions = {
       for (const file of await listImages(c.dir, ctx)) yield { path: file, classIndex, className: c.name, split: s.split };
     }
   }
+}
+
+/** A folder dataset as the trainer sees it: the same crawl, formats and symlink policy as analyze. */
+export interface DatasetView {
+  readonly classes: readonly string[];
+  /** Samples by canonical split (train, val, test); a dataset without splits is all train. */
+  readonly splits: ReadonlyMap<string, readonly Sample[]>;
+  /** What analyze would warn about: skipped files and folders (with the reason), empty classes. */
+  readonly warnings: readonly ScanWarning[];
+}
+
+export async function datasetView(root: string, options: Pick<ListSamplesOptions, 'ignore' | 'signal'> = {}): Promise<DatasetView> {
+  const absRoot = path.resolve(root);
+  const ignore = compileIgnore(options.ignore);
+  const issues = newCrawlIssues();
+  const ds = await discoverFolders(absRoot, ignore, issues);
+  const index = new Map(ds.classNames.map((n, i) => [n, i]));
+  const ctx = { root: absRoot, ignore, issues, signal: options.signal };
+  const splits = new Map<string, Sample[]>();
+  for (const s of ds.splits) {
+    const name = canonicalSplit(s.split ?? 'train');
+    const out = splits.get(name) ?? [];
+    splits.set(name, out);
+    for (const c of s.classes) {
+      const classIndex = index.get(c.name)!;
+      for (const file of await listImages(c.dir, ctx)) out.push({ path: file, classIndex, className: c.name, split: s.split });
+    }
+  }
+  const warnings = new WarningSink();
+  crawlWarnings(absRoot, ds, issues, warnings);
+  const counts = (samples: readonly Sample[]): number[] => {
+    const n = new Array<number>(ds.classNames.length).fill(0);
+    for (const x of samples) n[x.classIndex]!++;
+    return n;
+  };
+  const splitStats = [...splits].map(([name, samples]) => ({ name, total: samples.length, counts: counts(samples) }));
+  distributionWarnings(ds.classNames, counts(splits.get('train') ?? []), ds.splits[0]?.split === null ? null : 'train', splitStats, warnings);
+  return { classes: ds.classNames, splits, warnings: warnings.list() };
 }

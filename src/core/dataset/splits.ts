@@ -39,3 +39,10 @@ export function splitFromFileName(fileName: string): string | null {
   }
   return null;
 }
+
+const CANONICAL = ['train', 'val', 'test'];
+
+/** train / val / test for any recognised spelling (training, valid, dev, testing ...); other names as given. */
+export function canonicalSplit(name: string): string {
+  return CANONICAL[rank(name)] ?? name;
+}

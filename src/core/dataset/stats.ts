@@ -16,12 +16,12 @@ export interface DistributionStats {
 /** Fills in defaults and rejects settings that make no sense, naming the field. */
 export function resolveStatsOptions(partial: Partial<StatsOptions> | undefined): StatsOptions {
   const o = { ...DEFAULT_STATS_OPTIONS, ...stripUndefined(partial ?? {}) };
-  if (!Number.isFinite(o.manyThreshold) || o.manyThreshold < 0) throw new DatasetError(`manyThreshold must be a number >= 0, got ${o.manyThreshold}`);
-  if (!Number.isFinite(o.fewThreshold) || o.fewThreshold < 0) throw new DatasetError(`fewThreshold must be a number >= 0, got ${o.fewThreshold}`);
+  if (!Number.isFinite(o.manyThreshold) || o.manyThreshold < 0) throw new DatasetError(`the many-shot threshold (--many) must be a number >= 0, got ${o.manyThreshold}`);
+  if (!Number.isFinite(o.fewThreshold) || o.fewThreshold < 0) throw new DatasetError(`the few-shot threshold (--few) must be a number >= 0, got ${o.fewThreshold}`);
   if (o.fewThreshold > o.manyThreshold) {
-    throw new DatasetError(`fewThreshold (${o.fewThreshold}) must not exceed manyThreshold (${o.manyThreshold})`);
+    throw new DatasetError(`the few-shot threshold (--few ${o.fewThreshold}) must not exceed the many-shot threshold (--many ${o.manyThreshold})`);
   }
-  if (!(o.beta >= 0 && o.beta < 1)) throw new DatasetError(`beta must be in [0, 1), got ${o.beta}`);
+  if (!(o.beta >= 0 && o.beta < 1)) throw new DatasetError(`the effective-number beta (--beta) must be in [0, 1), got ${o.beta}`);
   return o;
 }
 

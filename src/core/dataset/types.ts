@@ -27,6 +27,7 @@ export type WarningKind =
   | 'missing-in-split'
   | 'unreadable'
   | 'symlink-loop'
+  | 'unsupported-format'
   | 'corrupt-image'
   | 'extension-mismatch'
   | 'duplicate'

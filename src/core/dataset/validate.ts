@@ -1,8 +1,10 @@
 // The deep check (--validate): reads every image to find empty, corrupt or truncated files, files whose
 // extension names another format, and exact duplicates (same content under two paths, possibly with two
-// labels). Headers are parsed with sharp when it is installed; without it, magic bytes and trailers only.
+// labels). PNG and JPEG files are decoded in full with the trainer's decoder, so a file that passes here
+// trains; headers of other formats are parsed with sharp when it is installed, else magic bytes and trailers.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { decodeImage } from '../train/images';
 import { imageExtension } from './imageFiles';
 import { relativeTo } from './ignore';
 import { formatOfExtension, sniffFormat, truncationProblem } from './imageSignature';
@@ -62,7 +64,13 @@ async function check(target: ValidationTarget, readHeader: HeaderReader | null):
   if (format === null) return corrupt('not a PNG, JPEG, GIF, BMP, WebP or TIFF file');
   const truncated = truncationProblem(buf, format);
   if (truncated) return corrupt(`truncated: ${truncated}`);
-  if (readHeader) {
+  if (format === 'png' || format === 'jpeg') {
+    try {
+      decodeImage(buf, target.path);
+    } catch (e) {
+      return corrupt(`cannot be decoded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } else if (readHeader) {
     try {
       await readHeader(buf);
     } catch (e) {

@@ -1,6 +1,7 @@
 // The deployment prior of a folder of unlabelled images, estimated with a finished run: the run's model
 // over the images (its input size, channels and normalisation), then estimatePrior on the run's labelled
 // validation logits. Shared by `lade estimate-prior` and the extension's estimate worker.
+import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,7 +74,7 @@ async function deploymentLogits(run: LoadedRun, files: readonly string[], onProg
   const input = run.record.input;
   if (!input) throw new EstimateInputError(`Run '${run.dir}' has no model input in run.json (imported logits cannot run on images).`);
   const { size, mean, std, channels } = input;
-  if (channels !== 1 && channels !== 3) throw new Error(`Run '${run.dir}': run.json input.channels is ${channels}, expected 1 or 3.`);
+  if (channels !== 1 && channels !== 3) throw new UserError(`Run '${run.dir}': run.json input.channels is ${channels}, expected 1 or 3.`);
   const C = run.record.classes.length;
   const model = await loadModel(path.join(run.dir, 'model', 'model.json'));
   const pixels = new Uint8Array(size * size * channels);

@@ -40,7 +40,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function checkValue(v: unknown, file: string, where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new PriorError(`${file}: ${where} must be a finite number >= 0, got ${JSON.stringify(v) ?? String(v)}.`);
+    throw new PriorError(`${file}: ${where} must be a finite number >= 0, got ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))}.`);
   }
   return v;
 }

@@ -1,8 +1,9 @@
 // Validates a class prior given as counts or probabilities and returns it normalised to sum 1.
 // Browser-safe: no node imports (the what-if evaluator runs in a web worker).
+import { UserError } from '../userError';
 
 /** A prior that fails validation; the message names the prior, the class and what is wrong. */
-export class PriorError extends Error {
+export class PriorError extends UserError {
   override readonly name = 'PriorError';
 }
 

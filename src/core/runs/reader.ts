@@ -6,10 +6,12 @@ import * as v from 'valibot';
 import { TrainConfigSchema } from './config';
 import { VERSION_1_ORIGIN } from './origin';
 import { RunRecordSchema, RunRecordV1Schema, type RunRecord } from './record';
+import { UserError } from '../userError';
 
 export const RUN_FILE = 'run.json';
 
-export class RunFolderError extends Error {
+/** A missing or malformed run folder: the user's to fix, so a one-line message. */
+export class RunFolderError extends UserError {
   override readonly name = 'RunFolderError';
 }
 
@@ -75,6 +77,7 @@ export function readRun(dir: string): RunFolder {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunFolderError(`${dir} is not a run folder: it has no ${RUN_FILE}`);
     throw new RunFolderError(`Cannot read run ${file}: ${(err as Error).message}`);
   }
   const record = parseRunRecord(raw, file);

@@ -1,8 +1,10 @@
 // The resumable training state in one file, checkpoint.bin, replaced atomically: magic, a JSON header
 // (position in training, RNG states, history, tensor table), then the float32 tensors (model weights in
 // model.getWeights() order, then optimizer slots).
+import { UserError } from '../userError';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { TrainConfig } from '../runs/config';
 import type { EpochRecord } from '../runs/record';
 import { writeFileAtomic } from '../atomicWrite';
 
@@ -30,6 +32,8 @@ export interface CheckpointState {
   readonly partial: { readonly lossSum: number; readonly correct: number; readonly seen: number; readonly seconds: number };
   /** Identifies the run the state belongs to (model kind, classes, input shape). */
   readonly fingerprint: string;
+  /** The settings the run was started with: a resume continues exactly this schedule. */
+  readonly config?: TrainConfig;
   readonly weights: readonly TensorEntry[];
   readonly slots: readonly TensorEntry[];
 }
@@ -59,19 +63,28 @@ export function writeCheckpoint(runDir: string, state: CheckpointState): void {
   writeFileAtomic(checkpointPath(runDir), chunks);
 }
 
+function parseHeader(buf: Buffer, file: string): { header: Header; end: number } {
+  if (buf.length < MAGIC.length + 4 || buf.subarray(0, MAGIC.length).toString('ascii') !== MAGIC) throw new UserError(`${file} is not a LADE checkpoint`);
+  const headerLen = buf.readUInt32LE(MAGIC.length);
+  const start = MAGIC.length + 4;
+  if (start + headerLen > buf.length) throw new UserError(`checkpoint ${file} is truncated in its header`);
+  try {
+    return { header: JSON.parse(buf.subarray(start, start + headerLen).toString('utf8')) as Header, end: start + headerLen };
+  } catch (e) {
+    throw new UserError(`checkpoint ${file} has a damaged header (${(e as Error).message})`);
+  }
+}
+
 export function readCheckpoint(runDir: string): CheckpointState | undefined {
   const file = checkpointPath(runDir);
   if (!existsSync(file)) return undefined;
   const buf = readFileSync(file);
-  if (buf.subarray(0, MAGIC.length).toString('ascii') !== MAGIC) throw new Error(`'${file}' is not a LADE checkpoint.`);
-  const headerLen = buf.readUInt32LE(MAGIC.length);
-  const start = MAGIC.length + 4;
-  const header = JSON.parse(buf.subarray(start, start + headerLen).toString('utf8')) as Header;
-  let at = start + headerLen;
+  const { header, end } = parseHeader(buf, file);
+  let at = end;
   const take = (entries: { key: string; shape: number[] }[]): TensorEntry[] =>
     entries.map(({ key, shape }) => {
       const n = shape.reduce((a, b) => a * b, 1);
-      if (at + 4 * n > buf.length) throw new Error(`Checkpoint '${file}' is truncated at tensor '${key}'.`);
+      if (at + 4 * n > buf.length) throw new UserError(`Checkpoint '${file}' is truncated at tensor '${key}'.`);
       const values = new Float32Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + 4 * n));
       at += 4 * n;
       return { key, shape, values };

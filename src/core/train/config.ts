@@ -2,6 +2,7 @@
 // naming the field.
 import { BACKENDS, CHANNEL_SETTINGS, DEFAULT_TRAIN_CONFIG, MODEL_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, type TrainConfig } from '../runs/config';
 import { TFJS_LOSSES } from '../runs/lossKind';
+import { UserError } from '../userError';
 
 export type TrainConfigInput = Partial<TrainConfig> & Pick<TrainConfig, 'dataDir' | 'outDir'>;
 
@@ -15,8 +16,25 @@ const CHOICES: Partial<Record<keyof TrainConfig, readonly unknown[]>> = {
   workers: [1, 2],
 };
 
-function check(ok: boolean, field: string, value: unknown, rule: string): void {
-  if (!ok) throw new Error(`Invalid training setting ${field} = ${JSON.stringify(value)}: ${rule}.`);
+/** Names users know the settings by (the CLI flag), rather than the field names of TrainConfig. */
+const LABELS: Partial<Record<keyof TrainConfig, string>> = {
+  dataDir: 'dataset folder',
+  outDir: 'run folder (--out)',
+  batchSize: '--batch',
+  weightDecay: '--weight-decay',
+  warmupEpochs: '--warmup',
+  valFraction: 'held-out fraction',
+  retuneHead: '--retune-head',
+  finetune: '--finetune',
+  augment: '--no-augment',
+};
+
+export function settingLabel(field: keyof TrainConfig): string {
+  return LABELS[field] ?? `--${field}`;
+}
+
+function check(ok: boolean, field: keyof TrainConfig, value: unknown, rule: string): void {
+  if (!ok) throw new UserError(`training setting ${settingLabel(field)} is ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))}: ${rule}`);
 }
 
 export function resolveConfig(input: TrainConfigInput): TrainConfig {
@@ -24,7 +42,7 @@ export function resolveConfig(input: TrainConfigInput): TrainConfig {
   const c: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...defined } as TrainConfig;
   for (const [field, allowed] of Object.entries(CHOICES)) {
     const v = c[field as keyof TrainConfig];
-    check(allowed.includes(v), field, v, `use one of ${allowed.join(', ')}`);
+    check(allowed.includes(v), field as keyof TrainConfig, v, `use one of ${allowed.join(', ')}`);
   }
   const int = (field: keyof TrainConfig, min: number, max = Infinity): void => {
     const v = c[field];

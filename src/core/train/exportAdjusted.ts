@@ -1,5 +1,6 @@
 // "Export Adjusted Model": the run's TF.js model with the post-compensation bias for a target prior folded
 // into the last dense layer (docs/math.md, section 3: the adjustment is a per-class bias). Runs in a worker thread.
+import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,8 @@ export async function exportAdjustedModel(modelJson: string, adj: AdjustmentFile
   const model = await loadModel(modelJson);
   const head = model.getLayer(HEAD);
   const [kernel, bias] = head.getWeights();
-  if (!kernel || !bias) throw new Error(`${modelJson}: the last layer '${HEAD}' has no bias to adjust.`);
-  if (bias.size !== adj.bias.length) throw new Error(`${modelJson}: the model has ${bias.size} outputs but the run has ${adj.bias.length} classes.`);
+  if (!kernel || !bias) throw new UserError(`${modelJson}: the last layer '${HEAD}' has no bias to adjust.`);
+  if (bias.size !== adj.bias.length) throw new UserError(`${modelJson}: the model has ${bias.size} outputs but the run has ${adj.bias.length} classes.`);
   const adjusted = tf.tidy(() => bias.add(tf.tensor1d([...adj.bias], 'float32')));
   head.setWeights([kernel, adjusted]);
   adjusted.dispose();

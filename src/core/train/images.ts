@@ -2,6 +2,18 @@
 // channels, resized bilinearly (pixel centres aligned, like PyTorch's align_corners=False).
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { UserError } from '../userError';
+
+/** An image file the decoder cannot read; training skips such files up to a limit. */
+export class ImageDecodeError extends UserError {
+  override readonly name = 'ImageDecodeError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot decode image ${file}: ${reason}`);
+  }
+}
 
 export interface Rgba {
   readonly width: number;
@@ -21,9 +33,9 @@ export function decodeImage(buf: Buffer, file: string): Rgba {
       return { width: img.width, height: img.height, data: img.data };
     }
   } catch (e) {
-    throw new Error(`Cannot decode image '${file}': ${(e as Error).message}`, { cause: e });
+    throw new ImageDecodeError(file, e instanceof Error ? e.message : String(e));
   }
-  throw new Error(`'${file}' is neither a PNG nor a JPEG (by its first bytes).`);
+  throw new ImageDecodeError(file, 'neither a PNG nor a JPEG (by its first bytes)');
 }
 
 export function isGray(img: Rgba): boolean {

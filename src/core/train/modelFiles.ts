@@ -1,5 +1,6 @@
 // Saves and loads a TF.js LayersModel as model.json + weights.bin in a folder (the format tf.loadLayersModel
 // reads over http), through an IOHandler of our own since tfjs-node's file:// handler is not available.
+import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,11 +43,11 @@ function parseModelJson(file: string): ModelJson {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`Cannot read model '${file}': ${(e as Error).message}`, { cause: e });
+    throw new UserError(`Cannot read model '${file}': ${(e as Error).message}`, { cause: e });
   }
   const o = parsed as Partial<ModelJson>;
   if (typeof o !== 'object' || o === null || typeof o.modelTopology !== 'object' || !Array.isArray(o.weightsManifest)) {
-    throw new Error(`'${file}' is not a TF.js layers model.json (needs modelTopology and weightsManifest).`);
+    throw new UserError(`'${file}' is not a TF.js layers model.json (needs modelTopology and weightsManifest).`);
   }
   return o as ModelJson;
 }

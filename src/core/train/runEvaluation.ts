@@ -6,11 +6,12 @@
 // Target priors: 'uniform', 'forward:R' and 'backward:R' use the paper's shifted-subset protocol on the
 // evaluation split (each class keeps its first images; the predictor gets the exact subset prior); a prior
 // file is applied to every row, with metrics reweighted to that prior.
+import { UserError } from '../userError';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateLogits, subsetProtocol } from '../metrics';
 import type { EvalMetrics } from '../metrics/types';
-import { alignToClasses, parseImport, parsePriorFile } from '../priors/files';
+import { alignToClasses, parseImport, parsePriorFile, type AlignedPrior } from '../priors/files';
 import { priorBias, type ShiftDirection } from '../priors';
 import { biasKindOf, methodsFor, type Method } from '../runs/lossKind';
 import { readRun } from '../runs/reader';
@@ -27,20 +28,35 @@ export interface LoadedRun {
 /** A completed run with the logits and labels of one split (default: test, else the first it has). */
 export function loadRun(dir: string, split?: string): LoadedRun {
   const { record, splits } = readRun(dir);
-  if (record.status !== 'completed') throw new Error(`Run '${dir}' was ${record.status}; finish it with lade train --resume first.`);
+  if (record.status !== 'completed') {
+    const data = record.config?.dataDir ?? '<dataset>';
+    throw new UserError(`run ${dir} was ${record.status}; finish it first with lade train ${data} --out ${dir} --resume`);
+  }
   const names = splits.map((s) => s.name);
   const chosen = split ?? (names.includes('test') ? 'test' : names[0]);
   const files = splits.find((s) => s.name === chosen);
   if (!chosen || !files) {
-    throw new Error(`Run '${dir}' has no logits for split '${chosen ?? '?'}' (it has: ${names.join(', ') || 'none'}).`);
+    throw new UserError(`Run '${dir}' has no logits for split '${chosen ?? '?'}' (it has: ${names.join(', ') || 'none'}).`);
   }
-  const l = readFileSync(files.logitsFile);
-  const y = readFileSync(files.labelsFile);
+  const raw = (file: string): Buffer => {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch (e) {
+      throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (buf.length % 4 !== 0) throw new UserError(`${file} is truncated: ${buf.length} bytes is not a whole number of 4-byte values`);
+    return buf;
+  };
+  const l = raw(files.logitsFile);
+  const y = raw(files.labelsFile);
   const logits = new Float32Array(l.buffer.slice(l.byteOffset, l.byteOffset + l.length));
   const labels = new Int32Array(y.buffer.slice(y.byteOffset, y.byteOffset + y.length));
   if (logits.length !== labels.length * record.classes.length) {
-    throw new Error(`Run '${dir}': logits-${chosen}.bin holds ${logits.length} values, expected ${labels.length} x ${record.classes.length}.`);
+    throw new UserError(`${path.join(dir, `logits-${chosen}.bin`)} holds ${logits.length} values, expected ${labels.length} images x ${record.classes.length} classes (is it truncated?)`);
   }
+  const bad = labels.findIndex((v) => v < 0 || v >= record.classes.length);
+  if (bad >= 0) throw new UserError(`${path.join(dir, `labels-${chosen}.bin`)}: row ${bad} has label ${labels[bad]}, outside 0..${record.classes.length - 1}`);
   return { dir, record, split: chosen, logits, labels };
 }
 
@@ -51,12 +67,15 @@ export type PriorSpec =
 /** 'uniform' | 'forward:R' | 'backward:R' | a prior file (lade-prior JSON, JSON object/list, or CSV). */
 export function parsePriorSpec(text: string): PriorSpec {
   if (text === 'uniform') return { kind: 'shift', direction: 'uniform', ratio: 1 };
-  const m = /^(forward|backward)[:-](\d+(?:\.\d+)?)$/.exec(text);
+  const m = /^(forward|backward)[:-](.*)$/.exec(text);
   if (m) {
-    const ratio = Number(m[2]);
-    if (!(ratio >= 1)) throw new Error(`Prior '${text}': the ratio must be at least 1.`);
+    const ratio = m[2]!.trim() === '' ? NaN : Number(m[2]);
+    if (!(ratio >= 1) || !Number.isFinite(ratio)) throw new UserError(`prior '${text}': the ratio after '${m[1]}:' must be a number >= 1, got '${m[2]}'`);
     return { kind: 'shift', direction: m[1] as ShiftDirection, ratio };
   }
+  // name:value that is not a shift is a misspelt prior, not a file (a file path has no such prefix).
+  const spec = /^([A-Za-z]+):(.*)$/.exec(text);
+  if (spec && spec[1]!.length > 1) throw new UserError(`unknown prior '${text}': use uniform, forward:R, backward:R or a prior file`);
   return { kind: 'file', file: text };
 }
 
@@ -64,14 +83,54 @@ export function priorSpecName(spec: PriorSpec): string {
   return spec.kind === 'file' ? path.basename(spec.file) : spec.direction === 'uniform' ? 'uniform' : `${spec.direction}-${spec.ratio}`;
 }
 
-function readPriorFile(file: string, classes: readonly string[]): Float64Array {
-  const text = readFileSync(file, 'utf8');
+function readPriorFile(file: string, classes: readonly string[]): AlignedPrior {
+  let text: string;
   try {
-    const named = parsePriorFile(text, file);
-    return alignToClasses(new Map(named.classes.map((c, i) => [c, named.shares[i]])), classes, file).prior;
-  } catch {
-    return alignToClasses(parseImport(text, file), classes, file).prior;
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `prior '${file}' is neither uniform, forward:R, backward:R nor an existing prior file`
+        : `cannot read prior file ${file}: ${(e as Error).message}`,
+    );
   }
+  // A lade-prior file when it says so; any other JSON or CSV is read as class -> share/count.
+  if (/"format"\s*:\s*"lade-prior"/.test(text)) {
+    const named = parsePriorFile(text, file);
+    return alignToClasses(new Map(named.classes.map((c, i) => [c, named.shares[i]])), classes, file);
+  }
+  return alignToClasses(parseImport(text, file), classes, file);
+}
+
+/**
+ * The paper's shifted subsets over the classes that have evaluation images; a class with none is left out
+ * of the protocol (target share 0) rather than making every shifted prior impossible.
+ */
+function shiftedSubset(labels: Int32Array, trainCounts: readonly number[], direction: ShiftDirection, ratio: number) {
+  const c = trainCounts.length;
+  const have = new Int32Array(c);
+  for (const y of labels) if (y >= 0 && y < c) have[y]++;
+  const present = trainCounts.flatMap((_, k) => (have[k]! > 0 && trainCounts[k]! > 0 ? [k] : []));
+  if (present.length === 0) throw new UserError('no class has both training and evaluation images');
+  const local = new Int32Array(c).fill(-1);
+  present.forEach((k, i) => (local[k] = i));
+  // Rows of absent classes are not in the subset; the protocol sees only the present classes.
+  const keptRows = labels.reduce<number[]>((acc, y, i) => (local[y]! >= 0 ? (acc.push(i), acc) : acc), []);
+  const subset = subsetProtocol({
+    labels: Int32Array.from(keptRows, (i) => local[labels[i]!]!),
+    trainCounts: present.map((k) => trainCounts[k]!),
+    direction,
+    ratio,
+  });
+  const target = new Float64Array(c);
+  present.forEach((k, i) => (target[k] = subset.targetPrior[i]!));
+  return { rows: Int32Array.from(subset.rows, (r) => keptRows[r]!), target, absent: trainCounts.flatMap((_, k) => (local[k] === -1 ? [k] : [])) };
+}
+
+function namesOf(classes: readonly string[], indices: readonly number[]): string {
+  const shown = indices.slice(0, 8).map((k) => classes[k] ?? `#${k}`);
+  return `${shown.join(', ')}${indices.length > 8 ? ` and ${indices.length - 8} more` : ''}`;
 }
 
 export interface MethodResult {
@@ -84,6 +143,8 @@ export interface PriorEvaluation {
   readonly prior: string;
   readonly rows: number;
   readonly results: readonly MethodResult[];
+  /** What the numbers leave out: classes with no evaluation images, classes a prior file does not name. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -95,18 +156,34 @@ export function evaluateRuns(runs: readonly LoadedRun[], spec: PriorSpec): Prior
   if (!ref) throw new Error('No run to evaluate.');
   for (const r of runs.slice(1)) {
     if (r.record.classes.join('\n') !== ref.record.classes.join('\n') || r.labels.join() !== ref.labels.join()) {
-      throw new Error(`Runs '${ref.dir}' and '${r.dir}' have different classes or evaluation labels; compare runs on the same data.`);
+      throw new UserError(`Runs '${ref.dir}' and '${r.dir}' have different classes or evaluation labels; compare runs on the same data.`);
     }
   }
   const trainCounts = ref.record.trainCounts;
+  const classes = ref.record.classes;
+  const warnings: string[] = [];
   let rows: Int32Array | undefined;
   let target: Float64Array;
   if (spec.kind === 'shift') {
-    const subset = subsetProtocol({ labels: ref.labels, trainCounts, direction: spec.direction, ratio: spec.ratio });
+    const subset = shiftedSubset(ref.labels, trainCounts, spec.direction, spec.ratio);
     rows = subset.rows;
-    target = subset.targetPrior;
+    target = subset.target;
+    if (subset.absent.length > 0) {
+      warnings.push(
+        `${subset.absent.length} class${subset.absent.length === 1 ? ' has' : 'es have'} no ${ref.split} images (or no training images) and ` +
+          `${subset.absent.length === 1 ? 'is' : 'are'} left out of the ${priorSpecName(spec)} evaluation: ${namesOf(classes, subset.absent)}`,
+      );
+    }
   } else {
-    target = readPriorFile(spec.file, ref.record.classes);
+    const aligned = readPriorFile(spec.file, classes);
+    target = aligned.prior;
+    if (aligned.missing.length > 0) {
+      const missing = aligned.missing.map((n) => classes.indexOf(n));
+      warnings.push(`${spec.file} gives no share for ${missing.length} class${missing.length === 1 ? '' : 'es'}, so they get share 0: ${namesOf(classes, missing)}`);
+    }
+    const have = new Set(ref.labels);
+    const unseen = classes.flatMap((_, k) => (target[k]! > 0 && !have.has(k) ? [k] : []));
+    if (unseen.length > 0) warnings.push(`${unseen.length} class${unseen.length === 1 ? '' : 'es'} with a share in ${spec.file} have no ${ref.split} images to measure: ${namesOf(classes, unseen)}`);
   }
   const results: MethodResult[] = [];
   for (const run of runs) {
@@ -125,7 +202,7 @@ export function evaluateRuns(runs: readonly LoadedRun[], spec: PriorSpec): Prior
       results.push({ method, run: run.dir, metrics });
     }
   }
-  return { prior: priorSpecName(spec), rows: rows?.length ?? ref.labels.length, results };
+  return { prior: priorSpecName(spec), rows: rows?.length ?? ref.labels.length, results, warnings };
 }
 
 function pick(logits: Float32Array, rows: Int32Array, c: number): Float32Array {

@@ -1,5 +1,5 @@
 // Worker-thread entry (bundled to dist/train.worker.js): runs one training run off the host thread and
-// reports through the typed messages of src/protocol/training.ts.
+// reports through the typed messages of workerMessages.ts.
 import { parentPort } from 'node:worker_threads';
 import { isHostToWorker, type WorkerToHost } from './workerMessages';
 import { parseTestFault, TEST_FAULT_ENV, TEST_FAULT_EXIT_CODE, type TestFault } from './testFault';

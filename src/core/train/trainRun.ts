@@ -2,23 +2,26 @@
 // every epoch, then save the model, the evaluation logits and run.json. Cancel (AbortSignal) stops at the
 // next step boundary with a resumable checkpoint; `resume` continues from it with the same shuffles and
 // augmentations the uninterrupted run would have drawn.
+import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fusedLadeLoss, ladeCrossEntropy, logitAdjustedCrossEntropy, softmaxCrossEntropy } from '../losses';
 import { initBackend } from '../tf/backend';
 import type { TrainConfig } from '../runs/config';
 import type { EpochRecord, TrainedRunRecord } from '../runs/record';
 import { writeRun } from '../runs/writer';
+import { prepareRunFolder } from './runFolder';
+import { resumeConfig } from './resume';
 import { fillBatch, NORMALISATION, type BatchShape } from './batches';
-import { readCheckpoint, writeCheckpoint, type CheckpointState, type TensorEntry } from './checkpoint';
+import { checkpointPath, readCheckpoint, writeCheckpoint, type CheckpointState, type TensorEntry } from './checkpoint';
 import { resolveConfig, type TrainConfigInput } from './config';
 import { accuracyOf, computeLogits, writeEvalFiles } from './evaluate';
-import { decodeImage, isGray } from './images';
+import { decodeImage, ImageDecodeError, isGray } from './images';
 import { loadModel, saveModel } from './modelFiles';
 import { buildModel, splitAtHead, withNewHead } from './models';
 import { learningRate, Optimizer } from './optimizer';
-import { buildPixelCache, DecodeCancelled, openPixelCache, type PixelSource } from './pixelCache';
+import { buildPixelCache, DecodeCancelled, openPixelCache, type PixelCacheFile, type PixelSource } from './pixelCache';
 import { Rng } from '../rng';
 import { trainStep, type LossFn } from './trainStep';
 import type { LogLevel, Phase, TrainProgress } from './workerMessages';
@@ -33,6 +36,8 @@ export interface TrainHooks {
   readonly signal?: AbortSignal;
   /** The data-parallel replica script (default: replica.worker.js next to this bundle). */
   readonly replicaWorkerPath?: string;
+  /** Replace a run already in outDir, or write into the dataset folder (otherwise both are refused). */
+  readonly force?: boolean;
 }
 
 interface SplitData {
@@ -43,7 +48,16 @@ interface SplitData {
 
 function detectChannels(samples: readonly Sample[]): 1 | 3 {
   const probe = samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 16)) === 0).slice(0, 16);
-  return probe.every((s) => isGray(decodeImage(readFileSync(s.path), s.path))) ? 1 : 3;
+  // An undecodable probe says nothing about colour; the pixel cache reports it.
+  const gray = (s: Sample): boolean => {
+    try {
+      return isGray(decodeImage(readFileSync(s.path), s.path));
+    } catch (e) {
+      if (e instanceof ImageDecodeError) return true;
+      throw e;
+    }
+  };
+  return probe.every(gray) ? 1 : 3;
 }
 
 export function lossFunction(config: Pick<TrainConfig, 'loss' | 'alpha' | 'lambda'>, sourcePrior: readonly number[]): LossFn {
@@ -64,11 +78,21 @@ function yieldToEvents(): Promise<void> {
 }
 
 export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}): Promise<TrainedRunRecord> {
-  const config = resolveConfig(input);
+  const config = input.resume ? resumeConfig(input) : resolveConfig(input);
+  const runDir = path.resolve(config.outDir);
+  const created = prepareRunFolder(runDir, path.resolve(config.dataDir), { resume: config.resume, force: hooks.force === true });
+  try {
+    return await train(config, runDir, hooks);
+  } catch (e) {
+    // A run that failed before its first checkpoint leaves nothing worth keeping in a folder it made.
+    if (created && !existsSync(checkpointPath(runDir))) rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function train(config: TrainConfig, runDir: string, hooks: TrainHooks): Promise<TrainedRunRecord> {
   const startedAt = new Date().toISOString();
   const log = (level: LogLevel, message: string): void => hooks.onLog?.(level, message);
-  const runDir = path.resolve(config.outDir);
-  mkdirSync(runDir, { recursive: true });
 
   const backend = await initBackend(config.backend);
   log('info', `backend ${backend.name}: ${backend.reason}`);
@@ -82,7 +106,8 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   // Scan.
   let t0 = Date.now();
   phase('scan', 0, 1);
-  const listing = listImageFolder(config.dataDir);
+  const listing = await listImageFolder(config.dataDir);
+  for (const w of listing.warnings) log('warn', w.message);
   const numClasses = listing.classes.length;
   let train = [...(listing.splits.get('train') ?? [])];
   const splits = new Map<string, readonly Sample[]>(listing.splits);
@@ -92,8 +117,8 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
     splits.set('val', held.val);
     log('info', `no val/ split: held out ${held.val.length} training images (stratified, ${config.valFraction * 100}%)`);
   }
-  const trainCounts = classCounts(train, numClasses);
-  const sourcePrior = trainCounts.map((n) => n / train.length);
+  let trainCounts = classCounts(train, numClasses);
+  let sourcePrior = trainCounts.map((n) => n / train.length);
   const channels = config.channels === 'auto' ? detectChannels(train) : config.channels;
   const shape: BatchShape = { size: config.size, channels };
   const scanMs = Date.now() - t0;
@@ -129,9 +154,9 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   let decodedBefore = 0;
   const data = new Map<string, SplitData>();
   for (const [name, samples] of toDecode) {
-    let file: string;
+    let cache: PixelCacheFile;
     try {
-      file = await buildPixelCache(path.join(runDir, 'cache'), name, samples, {
+      cache = await buildPixelCache(path.join(runDir, 'cache'), name, samples, {
         size: config.size,
         channels,
         signal: hooks.signal,
@@ -144,7 +169,15 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
       return finish('cancelled', { scanMs, decodeMs: Date.now() - t0, trainMs: 0, evalMs: 0 }, { history: [], evalSplits: [], finalAccuracy: {} });
     }
     decodedBefore += samples.length;
-    data.set(name, { name, source: openPixelCache(file, config.size * config.size * channels), labels: Int32Array.from(samples, (s) => s.label) });
+    const skipped = new Set(cache.skipped.map((s) => s.index));
+    for (const s of cache.skipped) log('warn', `skipped ${s.path} (${name}): cannot decode it: ${s.reason}`);
+    const kept = samples.filter((_, i) => !skipped.has(i));
+    if (name === 'train' && skipped.size > 0) {
+      train = kept;
+      trainCounts = classCounts(train, numClasses);
+      sourcePrior = trainCounts.map((n) => n / train.length);
+    }
+    data.set(name, { name, source: openPixelCache(cache.file, config.size * config.size * channels), labels: Int32Array.from(kept, (s) => s.label) });
   }
   phase('decode', total, total);
   const decodeMs = Date.now() - t0;
@@ -204,12 +237,15 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
   let resumeRngState: number | undefined;
   if (config.resume) {
     const ckpt = readCheckpoint(runDir);
-    if (!ckpt) throw new Error(`Cannot resume: no checkpoint.bin in '${runDir}'.`);
+    if (!ckpt) throw new UserError(`cannot resume: no checkpoint.bin in ${runDir}`);
+    if (ckpt.globalStep > totalSteps) {
+      throw new UserError(`cannot resume ${runDir}: its checkpoint is at step ${ckpt.globalStep}, past the ${totalSteps} steps of this schedule`);
+    }
     if (ckpt.fingerprint !== fingerprint) {
-      throw new Error(`Cannot resume from '${runDir}': its checkpoint was made with a different model, loss, input or dataset.`);
+      throw new UserError(`Cannot resume from '${runDir}': its checkpoint was made with a different model, loss, input or dataset.`);
     }
     const current = model.getWeights();
-    if (current.length !== ckpt.weights.length) throw new Error(`Checkpoint in '${runDir}' does not fit the model.`);
+    if (current.length !== ckpt.weights.length) throw new UserError(`Checkpoint in '${runDir}' does not fit the model.`);
     const restored = ckpt.weights.map((w) => tf.tensor(w.values, w.shape));
     model.setWeights(restored);
     tf.dispose(restored);
@@ -245,6 +281,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
       fingerprint,
       weights,
       slots: opt.slots,
+      config,
     };
     writeCheckpoint(runDir, state);
   };
@@ -299,7 +336,7 @@ export async function trainRun(input: TrainConfigInput, hooks: TrainHooks = {}):
           ? await replica.step(stepModel, vars, optimizer, lossFn, x, y, xShape, lr)
           : await trainStep(stepModel, vars, optimizer, lossFn, x, y, xShape, lr);
         if (!Number.isFinite(lossValue)) {
-          throw new Error(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
+          throw new UserError(`Training diverged: loss is ${lossValue} at epoch ${epoch + 1}, step ${step + 1}; lower --lr (now ${config.lr}).`);
         }
         globalStep++;
         sessionImages += batch;

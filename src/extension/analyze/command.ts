@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { errorMessage, reportFailure } from '../errors';
 import type { AnalyzeResult } from '../../core/dataset/types';
 import type { AnalyzeWebviewMessage } from '../../protocol/analyze';
 import { outputChannel } from '../log';
@@ -42,10 +43,12 @@ export function registerAnalyzeCommand(context: vscode.ExtensionContext): vscode
       panel.setState({ status: 'ready', root, result });
       return result;
     } catch (err) {
-      const message = err instanceof ScanCancelled ? 'Scan cancelled.' : (err as Error).message;
-      log.error(`Scan of ${root} failed: ${message}`);
+      const message = err instanceof ScanCancelled ? 'Scan cancelled.' : errorMessage(err);
+      if (err instanceof ScanCancelled) log.info(`Scan of ${root} cancelled.`);
       panel.setState({ status: 'error', root, error: message });
-      if (!(err instanceof ScanCancelled)) void vscode.window.showErrorMessage(`LADE: ${message}`);
+      if (!(err instanceof ScanCancelled)) {
+        void reportFailure(`Scan of ${root} failed`, err, [{ title: 'Choose Another Folder', run: () => vscode.commands.executeCommand('lade.analyze') }]);
+      }
       return undefined;
     }
   }

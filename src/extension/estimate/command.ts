@@ -3,6 +3,7 @@
 // becomes a named prior in the prior editor (through lade.applyPrior), ready to use and save.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { reportFailure } from '../errors';
 import type { EstimateJob, EstimateMethodName, PriorEstimate } from '../../protocol/estimateWorker';
 import type { BackendSetting } from '../../protocol/training';
 import { outputChannel } from '../log';
@@ -172,7 +173,7 @@ export function registerEstimatePriorCommand(context: vscode.ExtensionContext): 
     try {
       req = await chooseRequest(arg);
     } catch (err) {
-      void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+      void reportFailure('Estimate of the deployment prior', err);
       return undefined;
     }
     if (!req) return undefined;
@@ -187,9 +188,7 @@ export function registerEstimatePriorCommand(context: vscode.ExtensionContext): 
         log.info(`Estimate of ${req.folder} cancelled.`);
         return undefined;
       }
-      const message = (err as Error).message;
-      log.error(`Estimate of ${req.folder} failed: ${message}`);
-      void vscode.window.showErrorMessage(err instanceof EstimateJobError ? `LADE: ${message}` : `LADE: estimating the prior failed: ${message}`);
+      void reportFailure(`Estimate of ${req.folder} failed`, err);
       return undefined;
     }
     const name = estimatedPriorName(req.folder, new Date());

@@ -4,6 +4,7 @@
 //   lade.applyPrior           extension point: apply (and optionally save) a named prior made elsewhere
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { reportFailure } from '../errors';
 import { PriorError } from '../../core/priors';
 import { parsePriorFile, PRIOR_FILE_FORMAT, type NamedPrior } from '../../core/priors/files';
 import type { MetricsWebviewMessage } from '../../protocol/metricsPanel';
@@ -112,10 +113,7 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
           return;
       }
     };
-    run().catch((err: unknown) => {
-      outputChannel().error(`Metrics panel: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
-    });
+    run().catch((err: unknown) => void reportFailure('Metrics panel', err));
   }
 
   return vscode.Disposable.from(
@@ -131,7 +129,7 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
       try {
         await exportModel();
       } catch (err) {
-        void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+        void reportFailure('Export of the adjusted model failed', err);
       }
     }),
     vscode.commands.registerCommand('lade.applyPrior', async (arg: unknown) => {

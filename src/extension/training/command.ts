@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { gpuAdvice } from '../../core/tf/gpuRuntime';
 import { runName } from '../../core/runs/naming';
+import { errorMessage, reportFailure } from '../errors';
 import { checkpointPath } from '../../core/train/checkpoint';
 import { startTrainingWorker, type TrainingHandle } from '../../core/train/trainingWorker';
 import type { LossKind, TrainedRunRecord, TrainProgress } from '../../protocol/training';
@@ -100,14 +101,10 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
       }
       return record;
     } catch (err) {
-      const message = (err as Error).message;
-      log.error(`[${req.name}] ${message}`);
-      view.update(req.name, (r) => ({ ...r, status: 'failed', progress: undefined, error: message }));
+      view.update(req.name, (r) => ({ ...r, status: 'failed', progress: undefined, error: errorMessage(err) }));
       // A crash or kill leaves the last checkpoint intact (written atomically): offer to go on from it as after a cancel.
-      const actions = existsSync(checkpointPath(req.outDir)) ? ['Resume'] : [];
-      void vscode.window
-        .showErrorMessage(`LADE: training ${req.name} failed: ${message}`, ...actions)
-        .then((a) => (a === 'Resume' ? runOne({ ...req, resume: true }) : undefined));
+      const actions = existsSync(checkpointPath(req.outDir)) ? [{ title: 'Resume', run: () => runOne({ ...req, resume: true }) }] : [];
+      void reportFailure(`training ${req.name} failed`, err, actions);
       return undefined;
     } finally {
       active.delete(req.name);
@@ -133,7 +130,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
       if (!start) return undefined;
       choice = options ? choiceFromArgument(options, defaults) : await askChoice(defaults, start.kind === 'scratch');
     } catch (err) {
-      void vscode.window.showErrorMessage(`LADE: ${(err as Error).message}`);
+      void reportFailure('training settings', err);
       return undefined;
     }
     if (!choice) return undefined;

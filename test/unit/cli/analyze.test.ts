@@ -67,7 +67,7 @@ describe('lade analyze (built CLI)', () => {
     const flag = await runCli(cli, ['analyze', SAMPLE, '--beta', 'high']);
     expect([flag.code, flag.stderr]).toEqual([2, "lade analyze: --beta expects a number, got 'high'\n"]);
     const range = await runCli(cli, ['analyze', SAMPLE, '--beta', '1']);
-    expect([range.code, range.stderr]).toEqual([2, 'lade analyze: beta must be in [0, 1), got 1\n']);
+    expect([range.code, range.stderr]).toEqual([2, 'lade analyze: the effective-number beta (--beta) must be in [0, 1), got 1\n']);
     const twoDirs = await runCli(cli, ['analyze', SAMPLE, SAMPLE]);
     expect(twoDirs.code).toBe(2);
     expect(twoDirs.stderr.trim().split('\n')).toHaveLength(1);

@@ -67,7 +67,7 @@ describe('lade estimate-prior', () => {
     await expect(capture([runDir])).rejects.toThrow(/expected a run folder and an image folder, got 1/);
     await expect(capture([runDir, images, '--method', 'mle'])).rejects.toThrow(/--method must be one of em-bcts, em, bbse/);
     await expect(capture([runDir, path.join(dir, 'missing')])).rejects.toThrow(/cannot read folder/);
-    await expect(capture([path.join(dir, 'nope'), images])).rejects.toThrow(/Cannot read run/);
-    await expect(capture([runDir, images, '--backend', 'cpu', '--bootstrap', '1.5'])).rejects.toThrow(/bootstrap must be a non-negative integer/);
+    await expect(capture([path.join(dir, 'nope'), images])).rejects.toThrow(/is not a run folder: it has no run\.json/);
+    await expect(capture([runDir, images, '--backend', 'cpu', '--bootstrap', '1.5'])).rejects.toThrow(/--bootstrap expects a whole number from 0 to 10000, got 1\.5/);
   });
 });

@@ -13,7 +13,7 @@ const counts = (r: { classes: readonly { name: string; count: number }[] }) => O
 const kinds = (r: { warnings: readonly { kind: string }[] }) => r.warnings.map((w) => w.kind);
 
 describe('analyzeDataset on folder-per-class trees', () => {
-  it('counts images at any depth under each class folder, extensions case-insensitive, others ignored', async () => {
+  it('counts PNG/JPEG images at any depth under each class folder, case-insensitive; other image formats are skipped with a warning', async () => {
     t.images('cat', 3);
     t.file('cat/deep/er/x.JPG');
     t.file('cat/y.TIFF');
@@ -24,9 +24,11 @@ describe('analyzeDataset on folder-per-class trees', () => {
     expect(r.layout).toBe('folder-per-class');
     expect(r.primarySplit).toBeNull();
     expect(r.splits).toEqual([]);
-    expect(counts(r)).toEqual({ cat: 5, dog: 2 });
-    expect(r.total).toBe(7);
-    expect(r.imbalanceRatio).toBe(2.5);
+    // The trainer decodes PNG and JPEG only, so analyze counts what train trains on.
+    expect(counts(r)).toEqual({ cat: 4, dog: 0 });
+    expect(r.total).toBe(4);
+    expect(r.warnings.find((w) => w.kind === 'unsupported-format')!.message).toMatch(/^3 images skipped \(1 \.tiff, 2 \.webp\): LADE trains on PNG and JPEG only/);
+    expect(r.warnings.find((w) => w.kind === 'empty-class')!.message).toMatch(/dog/);
   });
 
   it('ignores hidden files and folders, and paths matching ignore globs', async () => {

@@ -59,6 +59,6 @@ describe('statistics', () => {
     expect(resolveStatsOptions({ beta: undefined, fewThreshold: 5 })).toEqual({ manyThreshold: 100, fewThreshold: 5, beta: 0.999 });
     expect(() => resolveStatsOptions({ beta: 1 })).toThrow(/beta/);
     expect(() => resolveStatsOptions({ fewThreshold: 200 })).toThrow(DatasetError);
-    expect(() => resolveStatsOptions({ manyThreshold: Number.NaN })).toThrow(/manyThreshold/);
+    expect(() => resolveStatsOptions({ manyThreshold: Number.NaN })).toThrow(/the many-shot threshold \(--many\) must be a number >= 0, got NaN/);
   });
 });

@@ -38,14 +38,14 @@ describe('analyzeDataset --validate', () => {
     expect(last).toEqual({ phase: 'validate', filesSeen: 8, total: 8 });
   });
 
-  it('reports a PNG whose header sharp cannot parse', async () => {
+  it('reports a PNG whose header the decoder rejects', async () => {
     const bad = Buffer.from(pngBytes(9));
     bad.fill(0xff, 16, 24); // IHDR width and height: 0xffffffff is not a valid size
     t.file('a/bad.png', bad);
     t.file('a/ok.png', pngBytes(8));
     const r = await analyzeDataset(t.root, { validate: true });
     expect(r.validation!.corrupt).toBe(1);
-    expect(r.warnings[0]!.message).toMatch(/^a\/bad\.png \(class a\) is corrupt: unreadable header/);
+    expect(r.warnings[0]!.message).toMatch(/^a\/bad\.png \(class a\) is corrupt: cannot be decoded/);
   });
 
   it('reports manifest entries whose file is missing', async () => {

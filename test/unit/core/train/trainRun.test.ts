@@ -31,15 +31,15 @@ describe('trainRun', () => {
     const onDisk = readRun(dir).record;
     expect(onDisk.status).toBe('completed');
     expect(onDisk.classes).toEqual(['class0', 'class1', 'class2']);
-    // 10% of each class held out for validation: 24 -> 22, 12 -> 11, 6 -> 6.
-    expect(onDisk.trainCounts).toEqual([22, 11, 6]);
+    // 10% of each class held out for validation, at least one: 24 -> 22, 12 -> 11, 6 -> 5.
+    expect(onDisk.trainCounts).toEqual([22, 11, 5]);
     expect(onDisk.sourcePrior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(onDisk.backend?.name).toBe('wasm');
     expect(onDisk).toMatchObject({ version: 2, loss: 'lade', origin: { kind: 'trained', engine: 'tfjs', processes: 1 } });
     expect(onDisk.history).toHaveLength(3);
     expect(onDisk.input).toMatchObject({ size: 8, channels: 1 });
     expect(record.evalSplits).toEqual([
-      { name: 'val', count: 3 },
+      { name: 'val', count: 4 }, // 2 + 1 + 1: every class of two or more gives at least one
       { name: 'test', count: 12 },
     ]);
     expect(statSync(path.join(dir, 'logits-test.bin')).size).toBe(12 * 3 * 4);
@@ -98,11 +98,11 @@ describe('trainRun', () => {
     expect(readRun(dir).record.status).toBe('cancelled');
   });
 
-  it('refuses to resume without a checkpoint or with a different model', async () => {
+  it('refuses to resume without a checkpoint or with other settings, naming each', async () => {
     await expect(trainRun({ ...base, dataDir: ds.root, outDir: tmpRun(), resume: true })).rejects.toThrow(/no checkpoint/);
     await expect(
       trainRun({ ...base, dataDir: ds.root, outDir: first.dir, resume: true, model: 'resnet20', width: 4 }),
-    ).rejects.toThrow(/different model/);
+    ).rejects.toThrow(/other settings: --model "resnet20" \(the run has "cnn"\), --width 4 \(the run has 16\)/);
   });
 
   it('trains ResNet-20 with Adam and Balanced Softmax, learning the easy task', async () => {
@@ -151,7 +151,7 @@ describe('trainRun', () => {
   });
 
   it('names the bad setting', async () => {
-    await expect(trainRun({ ...base, dataDir: ds.root, outDir: tmpRun(), loss: 'focal' as 'ce' })).rejects.toThrow(/loss = "focal"/);
+    await expect(trainRun({ ...base, dataDir: ds.root, outDir: tmpRun(), loss: 'focal' as 'ce' })).rejects.toThrow(/training setting --loss is "focal": use one of lade, ce, bs/);
     await expect(trainRun({ ...base, dataDir: '/nonexistent/x', outDir: tmpRun() })).rejects.toThrow(/nonexistent/);
   });
 });

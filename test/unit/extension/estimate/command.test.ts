@@ -71,9 +71,9 @@ describe('lade.estimatePrior', () => {
 
   it('shows what is wrong with an argument and runs nothing', async () => {
     expect(await command({ run: 'fixture', folder: 'deploy', method: 'mle' })).toBeUndefined();
-    expect(window.showErrorMessage).toHaveBeenCalledWith(expect.stringContaining("field 'method' must be one of em-bcts, em, bbse"));
+    expect(window.showErrorMessage).toHaveBeenCalledWith(expect.stringContaining("field 'method' must be one of em-bcts, em, bbse"), 'Open Log');
     expect(await command({ run: 'lade-cnn', folder: 'deploy' })).toBeUndefined();
-    expect(window.showErrorMessage).toHaveBeenLastCalledWith("LADE: lade.estimatePrior: no run named 'lade-cnn' in .lade/runs (runs: fixture).");
+    expect(window.showErrorMessage).toHaveBeenLastCalledWith("LADE: lade.estimatePrior: no run named 'lade-cnn' in .lade/runs (runs: fixture).", 'Open Log');
     expect(window.withProgress).not.toHaveBeenCalled();
   });
 
@@ -164,6 +164,7 @@ describe('lade.estimatePrior', () => {
     expect(await command({ run: 'fixture', folder: 'deploy', split: 'train' })).toBeUndefined();
     expect(window.showErrorMessage).toHaveBeenCalledWith(
       "LADE: Run 'fixture' has no cached 'train' logits (logits-train.bin, labels-train.bin) to calibrate on; it has test, val.",
+      'Open Log',
     );
   });
 
@@ -186,6 +187,9 @@ describe('lade.estimatePrior', () => {
   it('shows an unreadable folder as the worker names it', async () => {
     runProgress([]);
     expect(await command({ run: 'fixture', folder: 'nowhere' })).toBeUndefined();
-    expect(window.showErrorMessage).toHaveBeenCalledWith(`LADE: cannot read folder '${path.join(root, 'nowhere')}': ENOENT: no such file or directory, scandir '${path.join(root, 'nowhere')}'`);
+    expect(window.showErrorMessage).toHaveBeenCalledWith(
+      `LADE: cannot read folder '${path.join(root, 'nowhere')}': ENOENT: no such file or directory, scandir '${path.join(root, 'nowhere')}'`,
+      'Open Log',
+    );
   });
 });

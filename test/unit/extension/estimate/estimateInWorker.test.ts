@@ -91,7 +91,7 @@ describe('estimateInWorker', () => {
     const noFolder: unknown = await estimateInWorker(workerPath, job({ folder: missing }), () => undefined, token()).catch((e: unknown) => e);
     expect(noFolder).toBeInstanceOf(EstimateJobError);
     expect((noFolder as Error).message).toContain(`cannot read folder '${missing}'`);
-    await expect(estimateInWorker(workerPath, job({ runDir: root }), () => undefined, token())).rejects.toThrow(/Cannot read run .*run\.json/);
+    await expect(estimateInWorker(workerPath, job({ runDir: root }), () => undefined, token())).rejects.toThrow(/is not a run folder: it has no run\.json/);
   });
 
   it('refuses a worker message that breaks the contract', async () => {
