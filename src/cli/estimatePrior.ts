@@ -1,7 +1,7 @@
 // `lade estimate-prior <run> <unlabelled-folder>`: the deployment class distribution of a folder of
 // unlabelled images, from a finished run's model and its labelled validation logits (src/core/estimate).
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '../core/train/atomicWrite';
+import { writeFileAtomic } from '../core/atomicWrite';
 import path from 'node:path';
 import { EstimateInputError, type EstimateMethod, type EstimateResult } from '../core/estimate';
 import { estimateFromRun, type RunEstimate } from '../core/estimate/fromRun';
