@@ -50,7 +50,7 @@ def _images_under(d: str) -> List[str]:
     out = []
     for dirpath, dirnames, filenames in os.walk(d):
         out += [os.path.join(dirpath, f) for f in filenames if os.path.splitext(f)[1].lower() in IMAGE_EXT]
-    return sorted(out, key=natural_key)
+    return sorted(out)  # code-unit order, as the TypeScript crawl lists a class folder
 
 
 def list_image_folder(root: str) -> Listing:
@@ -196,14 +196,14 @@ def list_dataset(root: str, manifest=None, class_names: Optional[str] = None, co
 
 
 def hold_out_validation(train: Sequence[Sample], num_classes: int, fraction: float, seed: int) -> Tuple[List[Sample], List[Sample]]:
-    """floor(fraction * n_c) images of every class with at least two, drawn with mulberry32(seed ^ 0x5eed)."""
+    """floor(fraction * n_c) images, but at least one, of every class with at least two, drawn with mulberry32(seed ^ 0x5eed)."""
     by_class: List[List[Sample]] = [[] for _ in range(num_classes)]
     for s in train:
         by_class[s.label].append(s)
     rng = Rng(seed ^ 0x5EED)
     keep, val = [], []
     for group in by_class:
-        take = int(len(group) * fraction) if len(group) >= 2 else 0
+        take = max(1, int(len(group) * fraction)) if len(group) >= 2 and fraction > 0 else 0
         for k, j in enumerate(rng.permutation(len(group))):
             (val if k < take else keep).append(group[j])
     key = lambda s: (s.label, natural_key(s.path))  # noqa: E731

@@ -17,17 +17,18 @@ TSX = os.path.join(REPO, "node_modules", ".bin", "tsx")
 
 TS_LISTING = """
 import { classCounts, holdOutValidation, listImageFolder } from 'REPO/src/core/train/samples';
-const l = listImageFolder(process.argv[2]);
+listImageFolder(process.argv[2]).then((l) => {
 const h = holdOutValidation(l.splits.get('train')!, l.classes.length, 0.25, 7);
 console.log(JSON.stringify({ classes: l.classes, train: h.train.map((s) => [s.path, s.label]), val: h.val.map((s) => [s.path, s.label]),
   counts: classCounts(h.train, l.classes.length) }));
+});
 """
 
 
 @pytest.mark.skipif(not (os.path.exists(TSX) and shutil.which("node")), reason="needs the repository's node_modules (tsx)")
 def test_listing_and_hold_out_match_the_typescript_trainer(tmp_path):
     root = make_dataset(str(tmp_path / "d"), {"b_cls": 9, "A_cls": 5, "c10": 3, "c2": 1}, size=4)
-    for name in ("10.png", "2.png", "x.jpg"):  # numeric-aware file order; a second extension
+    for name in ("10.png", "2.png", "x.jpg"):  # code-unit file order (10 before 2); a second extension
         Image.new("L", (4, 4)).save(os.path.join(root, "b_cls", name))
     script = tmp_path / "list.ts"
     script.write_text(TS_LISTING.replace("REPO", REPO))
