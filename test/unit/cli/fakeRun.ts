@@ -1,7 +1,8 @@
-// A finished run folder written by hand (run.json, logits and labels of one split), for CLI tests that
-// evaluate without training: small, and exactly what loadRun reads.
+// A finished run folder written by hand (run.json of imported logits, logits and labels of one split), for
+// CLI tests that evaluate without training: small, and exactly what loadRun reads.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { importedRecord } from '../../support/runRecords';
 
 export interface FakeRunOptions {
   readonly classes?: readonly string[];
@@ -25,18 +26,15 @@ export function writeFakeRun(dir: string, opts: FakeRunOptions = {}): string {
   writeFileSync(path.join(dir, 'labels-test.bin'), Buffer.from(Int32Array.from(labels).buffer));
   writeFileSync(
     path.join(dir, 'run.json'),
-    JSON.stringify({
-      version: 1,
-      name: path.basename(dir),
-      status: 'completed',
-      config: { loss: opts.loss ?? 'lade', dataDir: 'data', outDir: dir },
-      classes,
-      trainCounts,
-      sourcePrior: trainCounts.map((n) => n / total),
-      evalSplits: [{ name: 'test', count: labels.length }],
-      finalAccuracy: {},
-      history: [],
-    }),
+    JSON.stringify(
+      importedRecord(opts.loss ?? 'lade', {
+        name: path.basename(dir),
+        classes,
+        trainCounts,
+        sourcePrior: trainCounts.map((n) => n / total),
+        evalSplits: [{ name: 'test', count: labels.length }],
+      }),
+    ),
   );
   return dir;
 }

@@ -94,7 +94,7 @@ describe('metrics panel messages', () => {
     expect(parseMetricsHostMessage({ type: 'setState', state: ok })).toEqual({ type: 'setState', state: ok });
     expect(() => parseMetricsHostMessage({ type: 'setState', state: state([run('r1'), run('r2', ['a', 'c'])]) })).toThrow('same classes');
     expect(() => parseMetricsHostMessage({ type: 'setState', state: state([{ ...run('r1'), lossKind: 'mse' }]) })).toThrow(
-      "'lossKind' must be one of lade, ce, bs",
+      "'lossKind' must be one of ce, lade, bs, la",
     );
     expect(parseMetricsHostMessage({ type: 'setTarget', prior: { label: 'u', shares: [2, 2] } })).toEqual({
       type: 'setTarget',
