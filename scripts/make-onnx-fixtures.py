@@ -118,8 +118,10 @@ def tiny_fixtures(out):
                     px = np.asarray(Image.open(os.path.join(d, name)).convert("RGB"), dtype=np.float32)
                     x = torch.from_numpy(px).permute(2, 0, 1) / 255
                     rows_rgb.append(rgb(((x - mean) / std)[None])[0].tolist())
-                    # ITU-R 601 luma, rounded to a byte as the project's decoder does; mean 0, std 1.
-                    luma = np.round(0.299 * px[..., 0] + 0.587 * px[..., 1] + 0.114 * px[..., 2]) / 255
+                    # ITU-R 601 luma in float64, rounded half up to a byte as the project's decoder does
+                    # (JavaScript's Math.round; np.round would round halves to even); mean 0, std 1.
+                    p64 = px.astype(np.float64)
+                    luma = np.floor(0.299 * p64[..., 0] + 0.587 * p64[..., 1] + 0.114 * p64[..., 2] + 0.5) / 255
                     rows_gray.append(gray(torch.from_numpy(luma.astype(np.float32))[None, :, :, None])[0].tolist())
             logits["tiny"][split] = {"files": files, "logits": rows_rgb}
             logits["tiny-nhwc"][split] = {"files": files, "logits": rows_gray}

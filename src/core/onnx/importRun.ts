@@ -8,7 +8,7 @@ import { readClassNameMap } from '../dataset/classNames';
 import { DatasetError } from '../dataset/errors';
 import { canonicalSplit } from '../dataset/splits';
 import { writeFileAtomic } from '../train/atomicWrite';
-import { inferInWorker, OnnxInputError, type WorkerHooks } from './inferInWorker';
+import { CancelledError, inferInWorker, OnnxInputError, type WorkerHooks } from './inferInWorker';
 import type { OnnxDevice } from './session';
 import type { InferOutcome, SplitProgress } from './workerProtocol';
 import { writeRunRecord, type ImportedRunRecord, type RunLoss } from './runRecord';
@@ -97,7 +97,17 @@ function argmaxAccuracy(logits: Float32Array, labels: Int32Array, C: number): nu
   return labels.length === 0 ? 0 : (100 * right) / labels.length;
 }
 
+/** Imports the model; a cancel (hooks.signal) rejects with CancelledError and leaves no run folder. */
 export async function importOnnxRun(options: OnnxImportOptions, hooks: OnnxImportHooks = {}): Promise<OnnxImportResult> {
+  try {
+    return await importRun(options, hooks);
+  } catch (e) {
+    if (hooks.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError('cancelled');
+    throw e;
+  }
+}
+
+async function importRun(options: OnnxImportOptions, hooks: OnnxImportHooks): Promise<OnnxImportResult> {
   const startedAt = new Date().toISOString();
   const data = path.resolve(options.data);
   if (!existsSync(options.model)) throw new OnnxInputError(`model '${options.model}' does not exist.`);
