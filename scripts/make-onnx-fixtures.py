@@ -10,7 +10,8 @@
                         order the ImageFolder convention gives: classes by code point, then files)
 
     /usr/bin/python3 scripts/make-onnx-fixtures.py --resnet20 DIR
-        DIR/resnet20.onnx, DIR/resnet20-weights.json + .bin (the state dict, for porting into TF.js) and
+        DIR/resnet20.onnx, DIR/resnet20.pt (its state dict), DIR/resnet20-weights.json + .bin (the
+        same weights as little-endian float32, for porting into TF.js) and
         DIR/resnet20-logits.json (torch's logits on a fixed input) for bench:onnx.
 """
 import json
@@ -183,6 +184,7 @@ def resnet20(out):
     randomise_bn(model, torch.Generator().manual_seed(1))
     model.eval()
     export(model, torch.zeros(1, 3, 32, 32), os.path.join(out, "resnet20.onnx"))
+    torch.save(model.state_dict(), os.path.join(out, "resnet20.pt"))
     manifest, blobs, offset = [], [], 0
     for name, t in model.state_dict().items():
         if t.dtype != torch.float32:
