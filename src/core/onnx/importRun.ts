@@ -10,7 +10,7 @@ import { canonicalSplit } from '../dataset/splits';
 import { writeFileAtomic } from '../train/atomicWrite';
 import { CancelledError, inferInWorker, OnnxInputError, type WorkerHooks } from './inferInWorker';
 import type { OnnxDevice } from './session';
-import type { InferOutcome, SplitProgress } from './workerProtocol';
+import type { InferOutcome } from './workerProtocol';
 import { writeRunRecord, type ImportedRunRecord, type RunLoss } from './runRecord';
 
 export interface OnnxImportOptions {
@@ -35,7 +35,8 @@ export interface OnnxImportResult {
   readonly normSource: InferOutcome['input']['normSource'];
 }
 
-export type OnnxImportHooks = WorkerHooks & { readonly onProgress?: (p: SplitProgress) => void };
+/** Progress per split, cancel through the signal, and where the bundled worker is. */
+export type OnnxImportHooks = WorkerHooks;
 
 /** torchvision's ImageFolder order: Python's sorted(), i.e. by Unicode code point (not UTF-16 unit). */
 export function codePointOrder(names: readonly string[]): string[] {

@@ -20,7 +20,6 @@ export interface InferOptions {
   /** Leave out files that do not decode (and list them) instead of failing: for unlabelled folders. */
   readonly skipUndecodable?: boolean;
   readonly onProgress?: (p: InferProgress) => void;
-  readonly signal?: AbortSignal;
 }
 
 export interface InferResult {
@@ -41,7 +40,6 @@ export async function inferFiles(model: OnnxModel, files: readonly string[], opt
   const skipped: string[] = [];
   let rows = 0;
   for (let start = 0; start < files.length; start += batch) {
-    options.signal?.throwIfAborted();
     options.onProgress?.({ phase: 'decode', done: start, total: files.length });
     const chunk = files.slice(start, start + batch);
     const x = new Float32Array(chunk.length * per);

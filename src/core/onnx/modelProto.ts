@@ -133,8 +133,6 @@ export interface OutputBias {
   readonly initializer: OnnxInitializer;
   /** Gemm computes alpha*A*B + beta*C: a change d to the output needs d / beta in C. */
   readonly scale: number;
-  /** The op that adds it: Gemm, or Add after a MatMul. */
-  readonly opType: string;
 }
 
 /** Finds the bias of the Gemm (or MatMul + Add) that produces the graph's first output. */
@@ -157,7 +155,7 @@ export function findOutputBias(graph: OnnxGraph, file: string): OutputBias {
   const uses = graph.nodes.filter((n) => n.inputs.includes(initializer.name)).length;
   if (uses > 1) throw new Error(`'${file}': the output bias '${initializer.name}' is shared by ${uses} nodes, so adjusting it would change other layers.`);
   if (scale === 0) throw new Error(`'${file}': the final Gemm has beta 0, so its bias does not reach the output.`);
-  return { initializer, scale, opType: producer.opType };
+  return { initializer, scale };
 }
 
 /**
