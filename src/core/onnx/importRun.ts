@@ -1,7 +1,7 @@
 // Imports a model trained elsewhere (exported to ONNX) as an ordinary run folder (docs/run-format.md):
 // the model's logits on the dataset's labelled evaluation splits, the training counts of its train split,
 // and the model itself, so every view (eval, metrics, priors, estimation, export) works on it.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { listSamples } from '../dataset';
 import { readClassNameMap } from '../dataset/classNames';
@@ -151,7 +151,7 @@ async function importRun(options: OnnxImportOptions, hooks: OnnxImportHooks): Pr
     writeFileAtomic(path.join(runDir, `files-${name}.txt`), split.files.map((f) => path.relative(data, f).split(path.sep).join('/')).join('\n') + '\n');
     finalAccuracy[name] = argmaxAccuracy(logits, labels, C);
   }
-  copyFileSync(options.model, path.join(runDir, 'model.onnx'));
+  writeFileAtomic(path.join(runDir, 'model.onnx'), [readFileSync(options.model)]);
   const trainCounts = new Array<number>(C).fill(0);
   for (const n of train.names) trainCounts[index.get(n)!]!++;
   const total = train.names.length;

@@ -25,7 +25,10 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'lade-onnx-'));
   workerPath = await bundleOnnxWorker();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(path.dirname(workerPath), { recursive: true, force: true });
+});
 
 const importTo = (name: string, options: Partial<OnnxImportOptions> = {}, hooks = {}) =>
   importOnnxRun({ runDir: path.join(dir, name), model: path.join(FIXTURES, 'tiny.onnx'), data: DATA, ...options }, { workerPath, ...hooks });
