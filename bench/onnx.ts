@@ -2,7 +2,8 @@
 // runtime, against TF.js wasm running the same weights (ported into the project's ResNet-20) and against
 // PyTorch (/usr/bin/python3 or BENCH_PYTHON) on the same number of threads. Checks first that the three
 // engines agree on the logits, then alternates rounds so machine load hits all alike; prints medians,
-// the ratios and the load average. The model comes from scripts/make-onnx-fixtures.py --resnet20.
+// the ratios and the load average. The model comes from scripts/make-onnx-fixtures.py --resnet20 (the
+// PyTorch engine's ResNet-20 with seeded weights and batch-norm statistics).
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,8 +49,9 @@ function toTf(w: { shape: number[]; data: Float32Array }): tf.Tensor {
 }
 
 /**
- * The project's TF.js ResNet-20 with the torch weights. The torch model pads stride-2 3x3 convolutions
- * as TF's 'same' does (0 before, 1 after) and both use batch-norm epsilon 1e-5, so no layer changes.
+ * The project's TF.js ResNet-20 with the weights of the PyTorch engine's ResNet-20 (python/lade_torch),
+ * which pads stride-2 convolutions as TF's 'same' does (0 before, 1 after) and uses batch-norm epsilon
+ * 1e-5 as models.ts does, so no layer changes.
  */
 function portedTfModel(): tf.LayersModel {
   const model = buildModel({ kind: 'resnet20', size: 32, channels: 3, numClasses: 10, width: 16 }, new Rng(0));
@@ -61,8 +63,8 @@ function portedTfModel(): tf.LayersModel {
   };
   const bn = (prefix: string) => ['weight', 'bias', 'running_mean', 'running_var'].map((k) => get(`${prefix}.${k}`));
   const set = (layer: string, values: tf.Tensor[]) => model.getLayer(layer).setWeights(values);
-  set('stem_conv', [get('stem.weight')]);
-  set('stem_bn', bn('stem_bn'));
+  set('stem_conv', [get('stem.0.weight')]);
+  set('stem_bn', bn('stem.1'));
   for (let i = 0; i < 9; i++) {
     const name = `s${Math.floor(i / 3) + 1}b${(i % 3) + 1}`;
     set(`${name}_conv1`, [get(`blocks.${i}.conv1.weight`)]);
@@ -74,7 +76,7 @@ function portedTfModel(): tf.LayersModel {
       set(`${name}_proj_bn`, bn(`blocks.${i}.proj.1`));
     }
   }
-  set('logits', [get('fc.weight'), get('fc.bias')]);
+  set('logits', [get('head.weight'), get('head.bias')]);
   return model;
 }
 
@@ -87,10 +89,11 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const nhwc = (x: Float32Array, n: number): tf.Tensor4D => tf.tidy(() => tf.transpose(tf.tensor4d(x, [n, 3, 32, 32]), [0, 2, 3, 1]));
 
 const TORCH = `
-import sys, time, importlib.util, torch
-spec = importlib.util.spec_from_file_location('fixtures', sys.argv[1]); fx = importlib.util.module_from_spec(spec); spec.loader.exec_module(fx)
+import sys, time, torch
+sys.path.insert(0, sys.argv[1])
+from lade_torch.models import ResNet20
 torch.set_num_threads(int(sys.argv[3]))
-m = fx.ResNet20(); m.load_state_dict(torch.load(sys.argv[2])); m.eval()
+m = ResNet20(3, 10); m.load_state_dict(torch.load(sys.argv[2])); m.eval()
 x = torch.rand(${BATCH}, 3, 32, 32)
 with torch.no_grad():
     m(x)
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     for (const t of threadCounts) add(`onnxruntime-cpu-${t}t`, await time(() => ortRun(x, BATCH, t)));
     add(wasmKey, await time(() => tfRun(x, BATCH)));
     for (const t of python ? threadCounts : []) {
-      add(`pytorch-${t}t`, Number(execFileSync(python!, [script, 'scripts/make-onnx-fixtures.py', path.join(DIR, 'resnet20.pt'), String(t)], { encoding: 'utf8' }).trim()));
+      add(`pytorch-${t}t`, Number(execFileSync(python!, [script, path.resolve('python'), path.join(DIR, 'resnet20.pt'), String(t)], { encoding: 'utf8' }).trim()));
     }
   }
   for (const s of sessions.values()) await s.release();

@@ -10,9 +10,9 @@
                         order the ImageFolder convention gives: classes by code point, then files)
 
     /usr/bin/python3 scripts/make-onnx-fixtures.py --resnet20 DIR
-        DIR/resnet20.onnx, DIR/resnet20.pt (its state dict), DIR/resnet20-weights.json + .bin (the
-        same weights as little-endian float32, for porting into TF.js) and
-        DIR/resnet20-logits.json (torch's logits on a fixed input) for bench:onnx.
+        DIR/resnet20.onnx (python/lade_torch's ResNet-20, seeded), DIR/resnet20.pt (its state dict),
+        DIR/resnet20-weights.json + .bin (the same weights as little-endian float32, for porting into
+        TF.js) and DIR/resnet20-logits.json (torch's logits on a fixed input) for bench:onnx.
 """
 import json
 import os
@@ -130,57 +130,15 @@ def tiny_fixtures(out):
         json.dump(logits, f)
 
 
-def conv3(cin, cout, stride):
-    return nn.Conv2d(cin, cout, 3, stride, padding=1 if stride == 1 else 0, bias=False)
-
-
-def same_pad(x, stride):
-    # TF/Keras 'same' on a stride-2 3x3 convolution of an even input pads 0 before and 1 after, so the
-    # weights port to the project's TF.js ResNet-20 unchanged.
-    return F.pad(x, (0, 1, 0, 1)) if stride == 2 else x
-
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.stride = stride
-        self.conv1 = conv3(cin, cout, stride)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = conv3(cout, cout, 1)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.proj = None
-        if stride != 1 or cin != cout:
-            self.proj = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        h = F.relu(self.bn1(self.conv1(same_pad(x, self.stride))))
-        h = self.bn2(self.conv2(h))
-        return F.relu(h + (self.proj(x) if self.proj is not None else x))
-
-
-class ResNet20(nn.Module):
-    def __init__(self, classes=10, width=16):
-        super().__init__()
-        self.stem = conv3(3, width, 1)
-        self.stem_bn = nn.BatchNorm2d(width)
-        blocks, cin = [], width
-        for stage, w in enumerate([width, 2 * width, 4 * width]):
-            for b in range(3):
-                blocks.append(Block(cin, w, 2 if stage > 0 and b == 0 else 1))
-                cin = w
-        self.blocks = nn.Sequential(*blocks)
-        self.fc = nn.Linear(cin, classes)
-
-    def forward(self, x):
-        x = F.relu(self.stem_bn(self.stem(x)))
-        x = self.blocks(x)
-        return self.fc(x.mean((2, 3)))
-
-
 def resnet20(out):
     os.makedirs(out, exist_ok=True)
-    torch.manual_seed(0)
-    model = ResNet20()
+    # The PyTorch engine's ResNet-20 (python/lade_torch): TF 'same' padding on stride-2 convolutions and
+    # batch-norm epsilon 1e-5, so its weights port to the TF.js ResNet-20 unchanged.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    from lade_torch.models import ResNet20, initialise
+
+    model = ResNet20(3, 10)
+    initialise(model, torch.Generator().manual_seed(0))
     randomise_bn(model, torch.Generator().manual_seed(1))
     model.eval()
     export(model, torch.zeros(1, 3, 32, 32), os.path.join(out, "resnet20.onnx"))
