@@ -16,12 +16,6 @@ export function isSplitName(name: string): boolean {
   return SPLIT_RANK.has(name.toLowerCase());
 }
 
-/** The run-file name of a split folder (train, val or test: 'valid' and 'dev' are val), or null. */
-export function canonicalSplit(name: string): 'train' | 'val' | 'test' | null {
-  const r = SPLIT_RANK.get(name.toLowerCase());
-  return r === undefined ? null : (['train', 'val', 'test'] as const)[r]!;
-}
-
 function rank(name: string): number {
   return SPLIT_RANK.get(name.toLowerCase()) ?? 3;
 }

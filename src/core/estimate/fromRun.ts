@@ -69,6 +69,9 @@ interface DeployLogits {
   readonly skipped: readonly string[];
 }
 
+/** run.json's mean or std for channel c: one number for all, or one per channel. */
+const perChannelValue = (v: number | readonly number[], c: number): number => (typeof v === 'number' ? v : v[c]!);
+
 /** Runs the model over the images with the run's input size, channels and normalisation. */
 async function deploymentLogits(run: LoadedRun, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits> {
   const input = run.record.input;
@@ -95,7 +98,7 @@ async function deploymentLogits(run: LoadedRun, files: readonly string[], onProg
           continue;
         }
         const base = rows++ * pixels.length;
-        for (let k = 0; k < pixels.length; k++) x[base + k] = (pixels[k] / 255 - mean) / std;
+        for (let k = 0; k < pixels.length; k++) x[base + k] = (pixels[k]! / 255 - perChannelValue(mean, k % channels)) / perChannelValue(std, k % channels);
       }
       onProgress({ phase: 'infer', done: start, total: files.length });
       if (rows > 0) {
@@ -123,7 +126,7 @@ const perChannel = (v: number | readonly number[]): string => (typeof v === 'num
 
 /** An imported ONNX run: its model.onnx on the CPU runtime, with the normalisation run.json records. */
 async function onnxDeploymentLogits(run: LoadedRun, modelFile: string, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits & { backend: BackendReport }> {
-  const { mean, std } = run.record.input as { mean: number | readonly number[]; std: number | readonly number[] };
+  const { mean, std } = run.record.input!;
   // Loaded on demand: a TF.js run never loads the onnxruntime binary.
   const [{ openOnnxModel }, { inferFiles }] = await Promise.all([import('../onnx/session'), import('../onnx/infer')]);
   const model = await openOnnxModel(modelFile, { mean: perChannel(mean), std: perChannel(std) });

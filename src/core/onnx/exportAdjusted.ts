@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { AdjustmentFile } from '../priors/adjustment';
 import { Rng } from '../rng';
-import { writeFileAtomic } from '../train/atomicWrite';
+import { writeFileAtomic } from '../atomicWrite';
 import { inputSpec } from './input';
 import { addOutputBias } from './modelProto';
 

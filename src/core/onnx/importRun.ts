@@ -7,7 +7,7 @@ import { listSamples } from '../dataset';
 import { readClassNameMap } from '../dataset/classNames';
 import { DatasetError } from '../dataset/errors';
 import { canonicalSplit } from '../dataset/splits';
-import { writeFileAtomic } from '../train/atomicWrite';
+import { writeFileAtomic } from '../atomicWrite';
 import { CancelledError, inferInWorker, OnnxInputError, type WorkerHooks } from './inferInWorker';
 import type { OnnxDevice } from './session';
 import type { InferOutcome } from './workerProtocol';

@@ -1,7 +1,5 @@
-// run.json of an imported ONNX run (docs/run-format.md, version 2). Written through this one function until
-// the shared run reader/writer (src/core/runs) lands; then this file gives way to it.
-import path from 'node:path';
-import { writeFileAtomic } from '../train/atomicWrite';
+// run.json of an imported ONNX run (docs/run-format.md, version 2), written by src/core/runs' writer.
+import { writeRun } from '../runs';
 
 export type RunLoss = 'ce' | 'lade' | 'bs' | 'la';
 
@@ -22,6 +20,7 @@ export interface ImportedRunRecord {
   readonly finishedAt: string;
 }
 
+/** Through the one run.json writer (schema-checked, atomic). */
 export function writeRunRecord(runDir: string, record: ImportedRunRecord): void {
-  writeFileAtomic(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
+  writeRun(runDir, record);
 }

@@ -35,7 +35,7 @@ export interface RunFolder {
   readonly record: RunRecord;
   /** The evaluation splits whose logits and labels are both on disk. */
   readonly splits: readonly RunSplit[];
-  /** model/model.json when the run saved a TF.js model. */
+  /** model/model.json (TF.js), else model.onnx, when the run has a model. */
   readonly modelJson: string | null;
 }
 
