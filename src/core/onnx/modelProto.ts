@@ -44,7 +44,7 @@ function modelFields(model: Uint8Array, file: string): Field[] {
     if (!only(fs, MODEL.graph)) throw new Error('no graph');
     return fs;
   } catch (e) {
-    throw new Error(`'${file}' is not an ONNX model (${(e as Error).message}).`);
+    throw new Error(`'${file}' is not an ONNX model (${(e as Error).message}).`, { cause: e });
   }
 }
 

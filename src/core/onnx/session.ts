@@ -52,14 +52,14 @@ export async function openOnnxModel(file: string, options: OpenOptions = {}): Pr
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new Error(`Cannot read model '${file}': ${(e as Error).message}`);
+    throw new Error(`Cannot read model '${file}': ${(e as Error).message}`, { cause: e });
   }
   const metadata = readMetadata(bytes, file);
   let opened: Awaited<ReturnType<typeof createSession>>;
   try {
     opened = await createSession(bytes, options.device ?? 'cpu');
   } catch (e) {
-    throw new Error(`onnxruntime cannot load '${file}': ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`onnxruntime cannot load '${file}': ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   const { session } = opened;
   if (session.inputMetadata.length !== 1) throw new Error(`'${file}' has ${session.inputMetadata.length} inputs; an image classifier has one.`);
