@@ -5,7 +5,7 @@
 // (one wasm engine vs one PyTorch thread; two engines vs PyTorch on all cores).
 // tfjs-wasm-x2 is the data-parallel mode (--workers 2): this engine plus one replica worker; it needs the
 // bundled replica (npm run build, or BENCH_REPLICA=path/to/replica.worker.js).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { initBackend } from '../src/core/tf/backend';
 import type { BackendChoice } from '../src/core/tf/backend';
 import { trainStep } from '../src/core/train/trainStep';
 import { ReplicaPair } from '../src/core/train/dataParallel';
+import { torchPython } from './torchPython';
 import { BATCH, median, NETS, netSpec, OPTIMIZER, setupStep, SOURCE_PRIOR, type BenchNet } from './stepBench';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -90,12 +91,6 @@ t = time.perf_counter()
 for _ in range(${STEPS}): step()
 print(${STEPS} * ${BATCH} / (time.perf_counter() - t))
 `;
-
-/** The first python that imports torch: BENCH_PYTHON, then python3 on PATH, then Debian's (a pyenv shim can hide it). */
-function torchPython(): string | null {
-  const candidates = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
-  return candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
-}
 
 function torchRound(python: string, script: string, net: BenchNet, threads: number): number {
   return Number(execFileSync(python, [script, net.kind, String(net.size), String(threads)], { encoding: 'utf8' }).trim());

@@ -3,7 +3,7 @@
 // validation logits. Shared by `lade estimate-prior` and the extension's estimate worker.
 import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, type BackendChoice, type BackendReport } from '../tf/backend';
 import { loadModel } from '../train/modelFiles';
@@ -69,6 +69,9 @@ interface DeployLogits {
   readonly skipped: readonly string[];
 }
 
+/** run.json's mean or std for channel c: one number for all, or one per channel. */
+const perChannelValue = (v: number | readonly number[], c: number): number => (typeof v === 'number' ? v : v[c]!);
+
 /** Runs the model over the images with the run's input size, channels and normalisation. */
 async function deploymentLogits(run: LoadedRun, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits> {
   const input = run.record.input;
@@ -95,7 +98,7 @@ async function deploymentLogits(run: LoadedRun, files: readonly string[], onProg
           continue;
         }
         const base = rows++ * pixels.length;
-        for (let k = 0; k < pixels.length; k++) x[base + k] = (pixels[k] / 255 - mean) / std;
+        for (let k = 0; k < pixels.length; k++) x[base + k] = (pixels[k]! / 255 - perChannelValue(mean, k % channels)) / perChannelValue(std, k % channels);
       }
       onProgress({ phase: 'infer', done: start, total: files.length });
       if (rows > 0) {
@@ -118,6 +121,26 @@ async function deploymentLogits(run: LoadedRun, files: readonly string[], onProg
   return { logits, used, skipped };
 }
 
+/** The run's normalisation as the ONNX loader's flags: run.json holds one value or one per channel. */
+const perChannel = (v: number | readonly number[]): string => (typeof v === 'number' ? String(v) : v.join(','));
+
+/** An imported ONNX run: its model.onnx on the CPU runtime, with the normalisation run.json records. */
+async function onnxDeploymentLogits(run: LoadedRun, modelFile: string, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits & { backend: BackendReport }> {
+  const { mean, std } = run.record.input!;
+  // Loaded on demand: a TF.js run never loads the onnxruntime binary.
+  const [{ openOnnxModel }, { inferFiles }] = await Promise.all([import('../onnx/session'), import('../onnx/infer')]);
+  const model = await openOnnxModel(modelFile, { mean: perChannel(mean), std: perChannel(std) });
+  try {
+    if (model.numClasses !== run.record.classes.length) {
+      throw new EstimateInputError(`run '${run.dir}': model.onnx outputs ${model.numClasses} logits but the run has ${run.record.classes.length} classes`);
+    }
+    const { logits, rows, skipped } = await inferFiles(model, files, { skipUndecodable: true, onProgress });
+    return { logits, used: rows, skipped, backend: { name: `onnxruntime-${model.provider.name}`, reason: model.provider.reason } };
+  } finally {
+    await model.session.release();
+  }
+}
+
 /**
  * Loads the run, lists the images, initialises the backend, infers and estimates. Problems with the run,
  * the folder or the images throw EstimateInputError with a message that names which.
@@ -131,8 +154,19 @@ export async function estimateFromRun(options: RunEstimateOptions): Promise<RunE
   }
   const files = listDeploymentImages(options.folder);
   const onProgress = options.onProgress ?? (() => undefined);
-  const backend = await initBackend(options.backend);
-  const deploy = await deploymentLogits(run, files, onProgress);
+  // A run with model.onnx (an ONNX import) and no TF.js model runs on onnxruntime; the TF.js backend is not needed.
+  const onnxFile = path.join(run.dir, 'model.onnx');
+  const onnx = !existsSync(path.join(run.dir, 'model', 'model.json')) && existsSync(onnxFile);
+  let backend: BackendReport;
+  let deploy: DeployLogits;
+  if (onnx) {
+    const inferred = await onnxDeploymentLogits(run, onnxFile, files, onProgress);
+    backend = inferred.backend;
+    deploy = inferred;
+  } else {
+    backend = await initBackend(options.backend);
+    deploy = await deploymentLogits(run, files, onProgress);
+  }
   if (deploy.used === 0) {
     throw new EstimateInputError(`none of the ${files.length} images in '${options.folder}' could be decoded; first: ${deploy.skipped[0]}`);
   }

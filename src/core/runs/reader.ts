@@ -35,7 +35,7 @@ export interface RunFolder {
   readonly record: RunRecord;
   /** The evaluation splits whose logits and labels are both on disk. */
   readonly splits: readonly RunSplit[];
-  /** model/model.json when the run saved a TF.js model. */
+  /** model/model.json (TF.js), else model.onnx, when the run has a model. */
   readonly modelJson: string | null;
 }
 
@@ -89,6 +89,8 @@ export function readRun(dir: string): RunFolder {
       splits.push({ name: s.name, count: s.count, logitsFile, labelsFile, filesFile: existsSync(filesFile) ? filesFile : null });
     }
   }
-  const modelJson = path.join(dir, 'model', 'model.json');
+  // The run's model file: TF.js model/model.json, else model.onnx (ONNX imports, torch runs; export handles both).
+  const tfjsModel = path.join(dir, 'model', 'model.json');
+  const modelJson = existsSync(tfjsModel) ? tfjsModel : path.join(dir, 'model.onnx');
   return { dir, file, name: record.name || path.basename(dir), record, splits, modelJson: existsSync(modelJson) ? modelJson : null };
 }

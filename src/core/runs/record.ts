@@ -54,7 +54,8 @@ const COMMON = {
   /** The model's input; absent when there is no model (imported logits). */
   input: v.optional(
     v.pipe(
-      v.object({ size: wholeNumber(1), channels: wholeNumber(1), mean: finite(), std: finite() }, 'must be an object'),
+      // mean / std: one number, or one per channel (ONNX imports: ImageNet-style normalisation).
+      v.object({ size: wholeNumber(1), channels: wholeNumber(1), mean: v.union([finite(), v.pipe(v.array(finite()), v.readonly())]), std: v.union([finite(), v.pipe(v.array(finite()), v.readonly())]) }, 'must be an object'),
       v.readonly(),
     ),
   ),

@@ -74,7 +74,7 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
         ? candidates[0]
         : (await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.name, description: r.record.loss, run: r })), { title: 'LADE: run to export' }))?.run;
     if (!run?.modelJson) {
-      if (candidates.length === 0) void vscode.window.showWarningMessage('LADE: the selected runs have no saved model (model/model.json).');
+      if (candidates.length === 0) void vscode.window.showWarningMessage('LADE: the selected runs have no saved model (model/model.json or model.onnx).');
       return;
     }
     const modelJson = run.modelJson;
@@ -92,7 +92,7 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
         }),
     );
     outputChannel().info(`Exported ${run.name} adjusted to '${target.label}' to ${outDir} (backend ${backend.name}: ${backend.reason})`);
-    void vscode.window.showInformationMessage(`LADE: adjusted model written to ${path.relative(root, outDir)} (model.json, weights.bin, adjustment.json).`);
+    void vscode.window.showInformationMessage(`LADE: adjusted model written to ${path.relative(root, outDir)} (${modelJson.endsWith('.onnx') ? 'model-adjusted.onnx' : 'model.json, weights.bin'}, adjustment.json).`);
   }
 
   function onPanelMessage(m: MetricsWebviewMessage, panel: MetricsPanel): void {

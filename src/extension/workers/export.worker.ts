@@ -10,6 +10,13 @@ const send = (m: ExportWorkerMessage) => port.postMessage(m);
 
 port.once('message', ({ job }: ExportHostMessage) => {
   (async () => {
+    if (job.modelJson.endsWith('.onnx')) {
+      // An ONNX run: model-adjusted.onnx, checked by running it on onnxruntime's CPU runtime.
+      const { exportAdjustedOnnx } = await import('../../core/onnx/exportAdjusted');
+      const check = await exportAdjustedOnnx(job.modelJson, job.adjustment, job.outDir);
+      send({ type: 'done', backend: { name: 'onnxruntime-cpu', reason: `checked on ${check.rows} probe rows, largest logit difference ${check.maxAbsDiff.toExponential(1)}` } });
+      return;
+    }
     // TF.js needs a backend before it loads a model: the user's choice, as training uses it.
     const backend = await initBackend(job.backend);
     (await exportAdjustedModel(job.modelJson, job.adjustment, job.outDir)).dispose();
