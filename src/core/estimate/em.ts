@@ -49,36 +49,39 @@ export function emPrior(probs: Float64Array, C: number, sourcePrior: Float64Arra
   const { labels, weights } = options;
   const n = probs.length / C;
   const ratio = new Float64Array(C);
-  const q = new Float64Array(C);
-  const acc = new Float64Array(C);
+  // sum_j w_j q_jc = ratio_c * sum_j (w_j / sum_c' ratio_c' p_jc') p_jc: the ratio is applied once per class
+  // at the end, so each row takes two passes (its normaliser, then its share) and no copy.
+  const shares = new Float64Array(C);
+  const known = new Float64Array(C);
 
   let iterations = 0;
   const step = (prior: Float64Array): Step => {
     iterations++;
     for (let c = 0; c < C; c++) ratio[c] = prior[c] / sourcePrior[c];
-    acc.fill(0);
+    shares.fill(0);
+    known.fill(0);
     let logLik = 0;
     for (let j = 0; j < n; j++) {
       const w = weights ? weights[j] : 1;
       if (w === 0) continue;
       const y = labels ? labels[j] : -1;
       if (y >= 0) {
-        acc[y] += w;
+        known[y] += w;
         logLik += w * Math.log(prior[y]);
         continue;
       }
       const off = j * C;
       let sum = 0;
-      for (let c = 0; c < C; c++) {
-        q[c] = ratio[c] * probs[off + c];
-        sum += q[c];
-      }
+      for (let c = 0; c < C; c++) sum += ratio[c] * probs[off + c];
       // sum is 0 only if every class this row supports has pi = 0; such a row carries no information.
       if (sum > 0) {
-        for (let c = 0; c < C; c++) acc[c] += (w * q[c]) / sum;
+        const k = w / sum;
+        for (let c = 0; c < C; c++) shares[c] += k * probs[off + c];
         logLik += w * Math.log(sum);
       }
     }
+    const acc = shares; // now sum_j w_j q_jc, the known labels included
+    for (let c = 0; c < C; c++) acc[c] = ratio[c] * shares[c] + known[c];
     if (smoothing > 0) for (let c = 0; c < C; c++) logLik += smoothing * Math.log(prior[c]);
     const next = new Float64Array(C);
     let accTotal = 0;
