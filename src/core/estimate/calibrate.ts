@@ -91,6 +91,13 @@ export interface BctsFit extends Calibration {
   readonly converged: boolean;
 }
 
+/**
+ * (s, y) pairs L-BFGS keeps. An evaluation of the objective passes over every logit while a pair costs
+ * 4 (C + 1) flops per iteration, so a long memory is cheap; with 1,000 classes it takes 2-2.5x fewer
+ * evaluations to the same optimum than the usual 10 (synthetic ImageNet-LT-shaped logits, 3 per class).
+ */
+const LBFGS_MEMORY = 60;
+
 function fitAt(
   s: LogitArray,
   labels: Int32Array,
@@ -101,7 +108,7 @@ function fitAt(
   engine?: ExpEngine,
   relTolerance?: number,
 ) {
-  return minimizeLbfgs(bctsObjective(s, labels, C, biasL2, engine), x0, { maxIterations, relTolerance });
+  return minimizeLbfgs(bctsObjective(s, labels, C, biasL2, engine), x0, { maxIterations, relTolerance, memory: LBFGS_MEMORY });
 }
 
 function rowsOf(s: LogitArray, labels: Int32Array, C: number, rows: number[]): { s: Float64Array; labels: Int32Array } {
@@ -121,6 +128,8 @@ export interface BiasL2Choice {
   readonly biasL2: number;
   /** The mean of the two folds' fits at that value: where the final fit on the whole split starts. */
   readonly start: { readonly T: number; readonly b: Float64Array };
+  /** L-BFGS iterations over all the cross-validation fits. */
+  readonly iterations: number;
 }
 
 /**
@@ -139,18 +148,21 @@ export function chooseBiasL2(
   const folds: [number[], number[]] = [[], []];
   for (let i = 0; i < labels.length; i++) folds[seen[labels[i]]++ % 2].push(i);
   const identity = { T: 1, b: new Float64Array(C) };
-  if (folds[1].length === 0) return { biasL2: BIAS_L2_GRID[0], start: identity };
+  if (folds[1].length === 0) return { biasL2: BIAS_L2_GRID[0], start: identity, iterations: 0 };
   const parts = folds.map((rows) => rowsOf(s, labels, C, rows));
   const starts: Float64Array[] = [new Float64Array(C + 1), new Float64Array(C + 1)];
-  let best: BiasL2Choice = { biasL2: BIAS_L2_GRID[0], start: identity };
+  let best = { biasL2: BIAS_L2_GRID[0], start: identity };
   let bestNll = Infinity;
+  let iterations = 0;
   for (const biasL2 of BIAS_L2_GRID) {
     let heldOut = 0;
     for (let k = 0; k < 2; k++) {
       const train = parts[k];
       const test = parts[1 - k];
-      const x = fitAt(train.s, train.labels, C, biasL2, starts[k], maxIterations, engine, CV_REL_TOLERANCE).x;
+      const fit = fitAt(train.s, train.labels, C, biasL2, starts[k], maxIterations, engine, CV_REL_TOLERANCE);
+      const x = fit.x;
       starts[k] = x;
+      iterations += fit.iterations;
       heldOut += test.labels.length * meanNll(test.s, test.labels, C, Math.exp(x[0]), x.subarray(1), engine);
     }
     if (heldOut >= bestNll) break;
@@ -158,7 +170,7 @@ export function chooseBiasL2(
     best = { biasL2, start: { T: Math.exp((starts[0][0] + starts[1][0]) / 2), b } };
     bestNll = heldOut;
   }
-  return best;
+  return { ...best, iterations };
 }
 
 export function fitBcts(s: LogitArray, labels: Int32Array, C: number, options: BctsOptions = {}): BctsFit {
