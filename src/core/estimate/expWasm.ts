@@ -1,18 +1,23 @@
-// exp over a row of float64, in place, with the row's sum: the inner loop of the calibration objective
-// (calibrate.ts), where Math.exp (a call per element, no SIMD) is most of the time at 1,000+ classes. As
-// text format, two lanes at a time:
+// The softmax rows of the calibration objective (calibrate.ts) as WebAssembly SIMD, where Math.exp (a call
+// per element, no SIMD) was most of the time at 1,000+ classes. exp_sum takes exp of a row in place with
+// the row's sum and sum e (x - b), which gives the temperature's gradient without a pass over the logits;
+// axpy adds the row's probabilities into the bias gradient. As text format, two lanes at a time:
 //
-//   (func $exp_sum (param $p i32) (param $end i32) (param $shift f64) (result f64)
+//   (func $exp_sum (param $p i32) (param $end i32) (param $shift f64) (param $b i32) (result f64)
 //     while p < end:
 //       x := v128.load p - shift; keep := x >= -708; x := max(x, -708)
 //       k := nearest(x log2 e); r := (x - k ln2_hi) - k ln2_lo          ;; Cody-Waite, |r| <= ln2 / 2
-//       e := (1 + r (1 + r (1/2 + ... r / 12!))) * 2^k                  ;; 2^k built in the exponent bits
-//       v128.store p (e & keep); acc += e & keep; p += 16
+//       e := (1 + r (1 + r (1/2 + ... r / 12!))) * 2^k & keep           ;; 2^k built in the exponent bits
+//       v128.store p e; acc += e; w += e * (x - v128.load b); p += 16; b += 16
+//     memory[0] := lane 0 of w + lane 1 of w
 //     lane 0 of acc + lane 1 of acc)
+//   (func $axpy (param $g i32) (param $end i32) (param $scale f64) (param $e i32)
+//     while g < end: v128.store g (v128.load g + scale * v128.load e); g += 16; e += 16)
 //
 // The degree-12 Taylor polynomial leaves a truncation error under 2e-16 on |r| <= ln2 / 2, so the result is
-// within a few ulp of Math.exp; below -708 (where 2^k would leave the normal range) it returns 0, off by
-// less than 4e-308, which no softmax shifted by its maximum can notice.
+// within a few ulp of Math.exp (Horner: Estrin's shorter chain measured slower, more live registers); below
+// -708 (where 2^k would leave the normal range) it returns 0, off by less than 4e-308, which no softmax
+// shifted by its maximum can notice.
 import { F64, I32, V128, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec } from '../wasmAsm';
 
 /** exp's lower limit here: below it, 0. */
