@@ -28,6 +28,8 @@ const [VSHIFT, X, K, R, Q, E, ACC, KEEP, W] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
 // axpy's parameters and locals
 const [G, GEND, SCALE, EP] = [0, 1, 2, 3];
 const VSCALE = 4;
+// dot's
+const [DP, DEND, DQ, DACC] = [0, 1, 2, 3];
 
 const splat = (x: number) => v128Const(Float64Array.of(x, x));
 /** Q := Q * R + c */
@@ -87,20 +89,42 @@ const axpyBody = [
   op.end,
 ];
 
-/** The module: imports env.memory, exports exp_sum(p, end, shift, b) -> f64 and axpy(g, gEnd, scale, e). */
+/** sum of p * q, two lanes at a time over [p, end). */
+const dotBody = [
+  ...splat(0), ...set(DACC),
+  op.block, op.void,
+  ...get(DP), ...get(DEND), op.i32GeU, op.brIf, 0,
+  op.loop, op.void,
+  ...get(DACC), ...get(DP), ...s(simd.v128Load, ...mem(3)), ...get(DQ), ...s(simd.v128Load, ...mem(3)), ...s(simd.f64x2Mul),
+  ...s(simd.f64x2Add), ...set(DACC),
+  ...get(DQ), ...i32(16), op.i32Add, ...set(DQ),
+  ...get(DP), ...i32(16), op.i32Add, ...tee(DP), ...get(DEND), op.i32LtU, op.brIf, 0,
+  op.end,
+  op.end,
+  ...get(DACC), ...s(simd.f64x2ExtractLane, 0), ...get(DACC), ...s(simd.f64x2ExtractLane, 1), op.f64Add,
+  op.end,
+];
+
+/** The module: imports env.memory, exports exp_sum(p, end, shift, b) -> f64, axpy(g, gEnd, scale, e) and dot(p, end, q) -> f64. */
 export function expModuleBytes(): Uint8Array<ArrayBuffer> {
   const expCode = [...vec([[...uleb(9), V128]]), ...body];
   const axpyCode = [...vec([[...uleb(1), V128]]), ...axpyBody];
+  const dotCode = [...vec([[...uleb(1), V128]]), ...dotBody];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([
       [0x60, ...vec([[I32], [I32], [F64], [I32]]), ...vec([[F64]])],
       [0x60, ...vec([[I32], [I32], [F64], [I32]]), ...vec([])],
+      [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[F64]])],
     ])),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('exp_sum'), 0x00, 0], [...name('axpy'), 0x00, 1]])),
-    ...section(10, vec([[...uleb(expCode.length), ...expCode], [...uleb(axpyCode.length), ...axpyCode]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('exp_sum'), 0x00, 0], [...name('axpy'), 0x00, 1], [...name('dot'), 0x00, 2]])),
+    ...section(10, vec([
+      [...uleb(expCode.length), ...expCode],
+      [...uleb(axpyCode.length), ...axpyCode],
+      [...uleb(dotCode.length), ...dotCode],
+    ])),
   ]);
 }
 
@@ -119,6 +143,8 @@ export interface SoftmaxRows {
   readonly weighted: number;
   expShifted(n: number, shift: number): number;
   accumulate(n: number, scale: number): void;
+  /** sum_c row_c b_c */
+  dot(n: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -147,6 +173,7 @@ export function createSoftmaxRows(length: number, engine: ExpEngine = 'auto'): S
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const expSum = exports.exp_sum as (p: number, end: number, shift: number, b: number) => number;
   const axpy = exports.axpy as (g: number, gEnd: number, scale: number, e: number) => void;
+  const dot = exports.dot as (p: number, end: number, q: number) => number;
   const out = new Float64Array(memory.buffer, 0, 1);
   const row = new Float64Array(memory.buffer, rowAt, length);
   const b = new Float64Array(memory.buffer, bAt, length);
@@ -176,6 +203,11 @@ export function createSoftmaxRows(length: number, engine: ExpEngine = 'auto'): S
       const even = n & ~1;
       axpy(gAt, gAt + 8 * even, scale, rowAt);
       if (even < n) g[even] += scale * row[even];
+    },
+    dot(n) {
+      const even = n & ~1;
+      const sum = dot(rowAt, rowAt + 8 * even, bAt);
+      return even < n ? sum + row[even] * b[even] : sum;
     },
   };
 }
@@ -207,6 +239,11 @@ function jsSoftmaxRows(length: number): SoftmaxRows {
     },
     accumulate(n, scale) {
       for (let c = 0; c < n; c++) g[c] += scale * row[c];
+    },
+    dot(n) {
+      let sum = 0;
+      for (let c = 0; c < n; c++) sum += row[c] * b[c];
+      return sum;
     },
   };
 }

@@ -34,7 +34,7 @@ describe('the WebAssembly exp kernel', () => {
     expect(worst).toBeLessThan(1e-14);
   });
 
-  it('returns the sum and sum e (x - b), and accumulates scale * e, as the Math.exp engine does (odd lengths too)', () => {
+  it('returns the sum and sum e (x - b), accumulates scale * e and takes dot products, as the JavaScript engine does (odd lengths too)', () => {
     const rng = new Rng(5);
     for (const n of [1, 2, 7, 64, 333]) {
       const x = Float64Array.from({ length: n }, () => 10 * rng.normal());
@@ -45,10 +45,14 @@ describe('the WebAssembly exp kernel', () => {
         rows.row.set(x);
         rows.b.set(b);
         rows.g.fill(0.5);
+        const dot = rows.dot(n);
         const sum = rows.expShifted(n, shift);
         rows.accumulate(n, 1 / sum);
-        return { sum, weighted: rows.weighted, g: Float64Array.from(rows.g), e: Float64Array.from(rows.row) };
+        return { dot, sum, weighted: rows.weighted, g: Float64Array.from(rows.g), e: Float64Array.from(rows.row) };
       });
+      const dot = x.reduce((acc, v, c) => acc + v * b[c], 0);
+      expect(Math.abs(wasm.dot - dot)).toBeLessThan(1e-12 * Math.max(1, Math.abs(dot)));
+      expect(Math.abs(js.dot - dot)).toBeLessThan(1e-12 * Math.max(1, Math.abs(dot)));
       let weighted = 0;
       for (let c = 0; c < n; c++) weighted += js.e[c] * (x[c] - shift - b[c]);
       expect(js.weighted).toBeCloseTo(weighted, 12);
