@@ -18,7 +18,7 @@
 // within a few ulp of Math.exp (Horner: Estrin's shorter chain measured slower, more live registers); below
 // -708 (where 2^k would leave the normal range) it returns 0, off by less than 4e-308, which no softmax
 // shifted by its maximum can notice.
-import { F64, I32, V128, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec } from '../wasmAsm';
+import { F64, I32, V128, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec, wasmApi, type WasmModule } from '../wasmAsm';
 
 /** exp's lower limit here: below it, 0. */
 export const EXP_FLOOR = -708;
@@ -147,13 +147,14 @@ export interface SoftmaxRows {
   dot(n: number): number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+let compiled: WasmModule | null | undefined;
 /** Compiled once per thread; null where WebAssembly or its SIMD is unavailable or refused (CSP). */
-function expModule(): WebAssembly.Module | null {
+function expModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
   try {
     const bytes = expModuleBytes();
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const wasm = wasmApi();
+    compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
   } catch {
     compiled = null;
   }
@@ -169,8 +170,9 @@ export function createSoftmaxRows(length: number, engine: ExpEngine = 'auto'): S
   const bAt = 16;
   const gAt = bAt + 8 * length;
   const rowAt = gAt + 8 * length;
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((rowAt + 8 * length) / PAGE)) });
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const wasm = wasmApi()!; // the module compiled, so the API is there
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil((rowAt + 8 * length) / PAGE)) });
+  const exports = new wasm.Instance(module, { env: { memory } }).exports;
   const expSum = exports.exp_sum as (p: number, end: number, shift: number, b: number) => number;
   const axpy = exports.axpy as (g: number, gEnd: number, scale: number, e: number) => void;
   const dot = exports.dot as (p: number, end: number, q: number) => number;
