@@ -147,7 +147,8 @@ describe('Metrics panel and prior editor in VS Code', () => {
       const dir = path.join(workspaceDir, 'data', 'test', name);
       for (const f of readdirSync(dir)) {
         resizeInto(decodeImage(readFileSync(path.join(dir, f)), f), size, channels as 1 | 3, pixels);
-        const x = Float32Array.from(pixels, (v) => (v / 255 - mean) / std);
+        // A TF.js-trained run records one mean and std for every channel.
+        const x = Float32Array.from(pixels, (v) => (v / 255 - Number(mean)) / Number(std));
         const z = tf.tidy(() => (model.predict(tf.tensor4d(x, [1, size, size, channels])) as tf.Tensor).dataSync());
         got[y]![argmax(z)]!++;
       }

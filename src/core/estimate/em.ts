@@ -10,6 +10,7 @@
 // extrapolation along them, then one EM step from the extrapolated point, kept only if the (penalised)
 // log-likelihood did not fall. It converges to the same fixed point. Every E+M step counts as one
 // iteration, and the stopping rule is plain EM's: one step moved pi by less than `tolerance` in L1.
+import { createSoftmaxRows } from './expWasm';
 
 export interface EmOptions {
   readonly maxIterations?: number;
@@ -48,37 +49,39 @@ export function emPrior(probs: Float64Array, C: number, sourcePrior: Float64Arra
   const smoothing = options.smoothing ?? 0;
   const { labels, weights } = options;
   const n = probs.length / C;
-  const ratio = new Float64Array(C);
-  const q = new Float64Array(C);
-  const acc = new Float64Array(C);
+  // sum_j w_j q_jc = ratio_c * sum_j (w_j / sum_c' ratio_c' p_jc') p_jc: the ratio is applied once per class
+  // at the end, so each row is one dot product and one scaled add, both in the SIMD row kernels (the row is
+  // copied into their memory first, cheaper than either pass in JavaScript).
+  const kernel = createSoftmaxRows(C);
+  const { row, b: ratio, g: shares } = kernel;
+  const known = new Float64Array(C);
 
   let iterations = 0;
   const step = (prior: Float64Array): Step => {
     iterations++;
     for (let c = 0; c < C; c++) ratio[c] = prior[c] / sourcePrior[c];
-    acc.fill(0);
+    shares.fill(0);
+    known.fill(0);
     let logLik = 0;
     for (let j = 0; j < n; j++) {
       const w = weights ? weights[j] : 1;
       if (w === 0) continue;
       const y = labels ? labels[j] : -1;
       if (y >= 0) {
-        acc[y] += w;
+        known[y] += w;
         logLik += w * Math.log(prior[y]);
         continue;
       }
-      const off = j * C;
-      let sum = 0;
-      for (let c = 0; c < C; c++) {
-        q[c] = ratio[c] * probs[off + c];
-        sum += q[c];
-      }
+      row.set(probs.subarray(j * C, (j + 1) * C));
+      const sum = kernel.dot(C);
       // sum is 0 only if every class this row supports has pi = 0; such a row carries no information.
       if (sum > 0) {
-        for (let c = 0; c < C; c++) acc[c] += (w * q[c]) / sum;
+        kernel.accumulate(C, w / sum);
         logLik += w * Math.log(sum);
       }
     }
+    const acc = new Float64Array(C); // sum_j w_j q_jc, the known labels included
+    for (let c = 0; c < C; c++) acc[c] = ratio[c] * shares[c] + known[c];
     if (smoothing > 0) for (let c = 0; c < C; c++) logLik += smoothing * Math.log(prior[c]);
     const next = new Float64Array(C);
     let accTotal = 0;

@@ -16,92 +16,7 @@
 //     for k in c & ~3 .. c - 1: v := E_k B_k; s0 += v; q0 += v * v; if v > best: (best, arg) := (v, k)
 //     out := [((s0 + s1) + s2) + s3, ((q0 + q1) + q2) + q3, best, arg])
 import type { RowScanner } from './rowScanner';
-
-// Value types and opcodes used below (WebAssembly core spec, binary format; SIMD ops carry the 0xfd prefix).
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  end: 0x0b,
-  brIf: 0x0d,
-  void: 0x40,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  f32Load: 0x2a,
-  f64Load: 0x2b,
-  f64Store: 0x39,
-  i32Const: 0x41,
-  f64Const: 0x44,
-  i32LtU: 0x49,
-  i32GeU: 0x4f,
-  f64Eq: 0x61,
-  f64Gt: 0x64,
-  i32Add: 0x6a,
-  i32Shl: 0x74,
-  i32And: 0x71,
-  i32Or: 0x72,
-  f64Add: 0xa0,
-  f64Mul: 0xa2,
-  i32WrapI64: 0xa7,
-  f64ConvertI32U: 0xb8,
-  f64PromoteF32: 0xbb,
-} as const;
-const simd = {
-  v128Load: 0x00,
-  v128Const: 0x0c,
-  i64x2ExtractLane: 0x1d,
-  f64x2ExtractLane: 0x21,
-  f64x2Gt: 0x4a,
-  v128Bitselect: 0x52,
-  v128Load64Zero: 0x5d,
-  f64x2PromoteLowF32x4: 0x5f,
-  i64x2Add: 0xce,
-  f64x2Add: 0xf0,
-  f64x2Mul: 0xf2,
-  f64x2Pmax: 0xf7,
-} as const;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const bytesOf = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-function v128Const(lanes: Float64Array | BigInt64Array): number[] {
-  if (!littleEndian) throw new Error('What-if kernel: a big-endian host is not supported.');
-  return [0xfd, ...uleb(simd.v128Const), ...bytesOf(lanes)];
-}
-const s = (code: number, ...immediates: number[]) => [0xfd, ...uleb(code), ...immediates];
-/** memarg: log2 alignment, byte offset */
-const mem = (align: number, offset = 0) => [...uleb(align), ...uleb(offset)];
-const get = (i: number) => [op.localGet, ...uleb(i)];
-const set = (i: number) => [op.localSet, ...uleb(i)];
-const tee = (i: number) => [op.localTee, ...uleb(i)];
-const i32 = (n: number) => [op.i32Const, ...sleb(n)];
+import { F64, I32, V128, bytesOf, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec, wasmApi, type WasmModule } from '../wasmAsm';
 
 // Locals: the four parameters, then 3 i32, 4 f64, 12 v128.
 const [E, C, SCALE, OUT] = [0, 1, 2, 3];
@@ -183,10 +98,6 @@ const body = [
   op.end,
 ];
 
-const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-const name = (text: string) => [...uleb(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-
 /** The module: imports env.memory, exports scan_row(e, c, scale, out). */
 export function rowScanModuleBytes(): Uint8Array<ArrayBuffer> {
   const locals = vec([
@@ -205,22 +116,8 @@ export function rowScanModuleBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
 
-/**
- * The part of the WebAssembly JavaScript API used here. TypeScript declares WebAssembly only in its DOM
- * and WebWorker libraries, and this module is type-checked for Node (no DOM) as well as for the webviews.
- */
-interface WasmApi {
-  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
-  Module: new (bytes: Uint8Array<ArrayBuffer>) => WasmModule;
-  Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-}
-type WasmModule = object;
-/** Absent where the host has no WebAssembly. */
-const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: WasmModule | null | undefined;
 /** Compiled once per thread; null where WebAssembly or its SIMD is unavailable or refused (CSP). */
