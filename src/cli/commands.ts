@@ -13,6 +13,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'train', summary: 'Train a classifier (LADE, CE or Balanced Softmax) on an image-folder dataset', load: () => import('./train') },
   { name: 'eval', summary: 'Softmax / PC Softmax / LADE metrics of finished runs under target priors', load: () => import('./eval') },
   { name: 'demo', summary: 'Analyse, train LADE and CE, and report on the embedded sample (or any dataset)', load: () => import('./demo') },
-  { name: 'import', summary: 'Import a model trained elsewhere (ONNX) as a run folder', load: () => import('./import') },
+  { name: 'import', summary: 'Make a run folder from a model trained elsewhere: logits files (.npz, .safetensors, CSV) or ONNX', load: () => import('./import') },
   { name: 'estimate-prior', summary: 'Estimate the class distribution of a folder of unlabelled deployment images', load: () => import('./estimatePrior') },
 ];

@@ -1,0 +1,6 @@
+// Bad input to an import that the user can fix (wrong shape, unknown dtype, label out of range...): one
+// readable line naming the file and the array, field or class concerned.
+
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+}
