@@ -1,5 +1,6 @@
-// `lade estimate-prior <run> <unlabelled-folder>`: the deployment class distribution of a folder of
-// unlabelled images, from a finished run's model and its labelled validation logits (src/core/estimate).
+// `lade estimate-prior <run> <unlabelled-folder|logits-file>`: the deployment class distribution of a
+// folder of unlabelled images (through the run's model) or of logits saved elsewhere, calibrated on the
+// run's labelled validation logits (src/core/estimate).
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomicWrite';
 import path from 'node:path';
@@ -9,12 +10,14 @@ import { priorNameProblem, serializePriorFile } from '../core/priors/files';
 import type { BackendChoice } from '../core/tf/backend';
 import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
 
-export const usage = `Usage: lade estimate-prior <run> <unlabelled-folder> [options]
+export const usage = `Usage: lade estimate-prior <run> <unlabelled-folder|logits-file> [options]
 
 Estimates the class distribution of a folder of unlabelled deployment images (searched recursively for
-PNG and JPEG files) with the run's model: EM on posteriors calibrated on the run's labelled validation
-split (bias-corrected temperature scaling), with bootstrap 95% intervals. Assumes label shift: the
-classes' proportions changed, not what each class looks like; a warning says when that looks violated.
+PNG and JPEG files) with the run's model, or of the model's logits on them saved elsewhere (.npz or
+.safetensors with 'logits' [N, C], or CSV with one column per class; for imported runs, which have no
+model): EM on posteriors calibrated on the run's labelled validation split (bias-corrected temperature
+scaling), with bootstrap 95% intervals. Assumes label shift: the classes' proportions changed, not what
+each class looks like; a warning says when that looks violated.
 
 Options:
   --method M       em-bcts (default), em (uncalibrated) or bbse (confusion-matrix inversion)
@@ -123,7 +126,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommandLine('estimate-prior', argv, OPTIONS);
   if (positionals.length !== 2) {
     throw new UsageError(
-      `lade estimate-prior: expected a run folder and an image folder, got ${positionals.length} argument(s) ` +
+      `lade estimate-prior: expected a run folder and an image folder or logits file, got ${positionals.length} argument(s) ` +
         '(see lade estimate-prior --help)',
     );
   }

@@ -18,7 +18,7 @@ function png(value: number): Buffer {
 }
 
 /** The model's logits for a uniform image: x = (v / 255 - 0.5) / 0.25 per pixel, bright = 0.1 * sum(x). */
-function logitsFor(value: number): [number, number] {
+export function logitsFor(value: number): [number, number] {
   const s = 0.1 * SIZE * SIZE * ((value / 255 - 0.5) / 0.25);
   return [-s, s];
 }

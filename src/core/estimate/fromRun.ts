@@ -1,10 +1,12 @@
-// The deployment prior of a folder of unlabelled images, estimated with a finished run: the run's model
-// over the images (its input size, channels and normalisation), then estimatePrior on the run's labelled
-// validation logits. Shared by `lade estimate-prior` and the extension's estimate worker.
+// The deployment prior of unlabelled data, estimated with a finished run: the run's model over a folder of
+// images (its input size, channels and normalisation), or logits saved elsewhere (.npz, .safetensors,
+// CSV; for imported runs, which have no model), then estimatePrior on the run's labelled validation
+// logits. Shared by `lade estimate-prior` and the extension's estimate worker.
 import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ImportError, isPredictionsFile, readPredictions } from '../import';
 import { initBackend, type BackendChoice, type BackendReport } from '../tf/backend';
 import { loadModel } from '../train/modelFiles';
 import { decodeImage, resizeInto } from '../train/images';
@@ -27,7 +29,7 @@ export interface RunEstimateProgress {
 
 export interface RunEstimateOptions {
   readonly runDir: string;
-  /** Searched recursively for PNG and JPEG files. */
+  /** A folder searched recursively for PNG and JPEG files, or a logits file (.npz, .safetensors, .csv). */
   readonly folder: string;
   readonly method: EstimateMethod;
   readonly backend: BackendChoice;
@@ -42,8 +44,9 @@ export interface RunEstimateOptions {
 
 export interface RunEstimate {
   readonly run: LoadedRun;
-  readonly backend: BackendReport;
-  /** Images that went into the estimate. */
+  /** The backend the model ran on; null for a logits file. */
+  readonly backend: BackendReport | null;
+  /** Images (or logit rows) that went into the estimate. */
   readonly images: number;
   /** Files that could not be decoded, with the reason. */
   readonly skipped: readonly string[];
@@ -75,7 +78,7 @@ const perChannelValue = (v: number | readonly number[], c: number): number => (t
 /** Runs the model over the images with the run's input size, channels and normalisation. */
 async function deploymentLogits(run: LoadedRun, files: readonly string[], onProgress: (p: RunEstimateProgress) => void): Promise<DeployLogits> {
   const input = run.record.input;
-  if (!input) throw new EstimateInputError(`Run '${run.dir}' has no model input in run.json (imported logits cannot run on images).`);
+  if (!input) throw new EstimateInputError(`Run '${run.dir}' has no model (imported logits): give the deployment images' logits as a .npz, .safetensors or CSV file instead of a folder.`);
   const { size, mean, std, channels } = input;
   if (channels !== 1 && channels !== 3) throw new UserError(`Run '${run.dir}': run.json input.channels is ${channels}, expected 1 or 3.`);
   const C = run.record.classes.length;
@@ -141,6 +144,25 @@ async function onnxDeploymentLogits(run: LoadedRun, modelFile: string, files: re
   }
 }
 
+function isLogitsFile(input: string): boolean {
+  try {
+    return isPredictionsFile(input) && statSync(input).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Deployment logits saved elsewhere, in the run's class order (labels, if any, are not read). */
+function fileLogits(file: string, run: LoadedRun): DeployLogits {
+  try {
+    const p = readPredictions(file, { labels: 'ignored', classes: run.record.classes });
+    return { logits: p.logits, used: p.rows, skipped: [] };
+  } catch (e) {
+    if (e instanceof ImportError) throw new EstimateInputError(e.message);
+    throw e;
+  }
+}
+
 /**
  * Loads the run, lists the images, initialises the backend, infers and estimates. Problems with the run,
  * the folder or the images throw EstimateInputError with a message that names which.
@@ -152,23 +174,26 @@ export async function estimateFromRun(options: RunEstimateOptions): Promise<RunE
   } catch (e) {
     throw new EstimateInputError((e as Error).message);
   }
-  const files = listDeploymentImages(options.folder);
-  const onProgress = options.onProgress ?? (() => undefined);
-  // A run with model.onnx (an ONNX import) and no TF.js model runs on onnxruntime; the TF.js backend is not needed.
-  const onnxFile = path.join(run.dir, 'model.onnx');
-  const onnx = !existsSync(path.join(run.dir, 'model', 'model.json')) && existsSync(onnxFile);
-  let backend: BackendReport;
   let deploy: DeployLogits;
-  if (onnx) {
-    const inferred = await onnxDeploymentLogits(run, onnxFile, files, onProgress);
-    backend = inferred.backend;
-    deploy = inferred;
+  let backend: BackendReport | null = null;
+  if (isLogitsFile(options.folder)) {
+    deploy = fileLogits(options.folder, run);
   } else {
-    backend = await initBackend(options.backend);
-    deploy = await deploymentLogits(run, files, onProgress);
-  }
-  if (deploy.used === 0) {
-    throw new EstimateInputError(`none of the ${files.length} images in '${options.folder}' could be decoded; first: ${deploy.skipped[0]}`);
+    const files = listDeploymentImages(options.folder);
+    const onProgress = options.onProgress ?? (() => undefined);
+    // A run with model.onnx (an ONNX import) and no TF.js model runs on onnxruntime; the TF.js backend is not needed.
+    const onnxFile = path.join(run.dir, 'model.onnx');
+    if (!existsSync(path.join(run.dir, 'model', 'model.json')) && existsSync(onnxFile)) {
+      const inferred = await onnxDeploymentLogits(run, onnxFile, files, onProgress);
+      backend = inferred.backend;
+      deploy = inferred;
+    } else {
+      backend = await initBackend(options.backend);
+      deploy = await deploymentLogits(run, files, onProgress);
+    }
+    if (deploy.used === 0) {
+      throw new EstimateInputError(`none of the ${files.length} images in '${options.folder}' could be decoded; first: ${deploy.skipped[0]}`);
+    }
   }
   const result = estimatePrior({
     valLogits: run.logits,
@@ -182,7 +207,7 @@ export async function estimateFromRun(options: RunEstimateOptions): Promise<RunE
     seed: options.seed,
     smoothing: options.smoothing,
     classNames: run.record.classes,
-    onProgress,
+    onProgress: options.onProgress,
   });
   return { run, backend, images: deploy.used, skipped: deploy.skipped, result };
 }

@@ -22,7 +22,7 @@ function summary(job: EstimateJob, e: RunEstimate): PriorEstimate {
     method: job.method,
     calibrationSplit: job.split,
     calibrationImages: run.labels.length,
-    backend: e.backend.name,
+    backend: e.backend?.name ?? 'none (logits file)',
     images: e.images,
     skipped: e.skipped,
     classes: run.record.classes,

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/command';
 import { run } from '../../../src/cli/estimatePrior';
-import { writeEstimateFixture } from '../../support/estimateFixture';
+import { logitsFor, writeEstimateFixture } from '../../support/estimateFixture';
+import { writeNpz } from '../core/import/files';
 
 let dir: string;
 let runDir: string;
@@ -63,8 +64,25 @@ describe('lade estimate-prior', () => {
     expect(JSON.parse(out)).toMatchObject({ split: 'test', splitImages: 60 });
   });
 
+  it('estimates from the same logits saved to a file as from the images, without the model', async () => {
+    const values = [...Array.from({ length: 10 }, (_, i) => 70 + i), ...Array.from({ length: 30 }, (_, i) => 185 + i)];
+    const file = writeNpz(path.join(dir, 'deploy-logits.npz'), { logits: { descr: '<f4', shape: [40, 2], data: Float32Array.from(values.flatMap(logitsFor)) } });
+    const args = ['--json', '--backend', 'cpu', '--bootstrap', '0'];
+    const fromImages = JSON.parse((await capture([runDir, images, ...args])).out) as { prior: number[] };
+    rmSync(path.join(runDir, 'model'), { recursive: true, force: true });
+    const { code, out } = await capture([runDir, file, ...args]);
+    expect(code).toBe(0);
+    const fromFile = JSON.parse(out) as { images: number; skipped: string[]; prior: number[] };
+    expect(fromFile.images).toBe(40);
+    expect(fromFile.skipped).toEqual([]);
+    fromFile.prior.forEach((p, c) => expect(p).toBeCloseTo(fromImages.prior[c]!, 6));
+    await writeEstimateFixture(dir);
+    const wide = writeNpz(path.join(dir, 'wide.npz'), { logits: { descr: '<f4', shape: [2, 3], data: new Float32Array(6) } });
+    await expect(capture([runDir, wide])).rejects.toThrow(/wide\.npz: logits have 3 columns but there are 2 classes/);
+  });
+
   it('rejects bad arguments with a usage message', async () => {
-    await expect(capture([runDir])).rejects.toThrow(/expected a run folder and an image folder, got 1/);
+    await expect(capture([runDir])).rejects.toThrow(/expected a run folder and an image folder or logits file, got 1/);
     await expect(capture([runDir, images, '--method', 'mle'])).rejects.toThrow(/--method must be one of em-bcts, em, bbse/);
     await expect(capture([runDir, path.join(dir, 'missing')])).rejects.toThrow(/cannot read folder/);
     await expect(capture([path.join(dir, 'nope'), images])).rejects.toThrow(/is not a run folder: it has no run\.json/);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImportError, readPredictions } from '../../../../src/core/import';
+import { ImportError, readPredictions, type ReadOptions } from '../../../../src/core/import';
 import { grid, writeNpz, writeSafetensors } from './files';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/import');
@@ -100,7 +100,7 @@ describe('readPredictions refuses, naming the file and the field', () => {
   const { logits, labels } = grid(4, 3);
   const f32 = { descr: '<f4', shape: [4, 3], data: logits } as const;
   const i32 = { descr: '<i4', shape: [4], data: labels } as const;
-  const fails = (file: string, pattern: RegExp, options = labelled): void => {
+  const fails = (file: string, pattern: RegExp, options: ReadOptions = labelled): void => {
     let error: unknown;
     try {
       readPredictions(file, options);
