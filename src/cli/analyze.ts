@@ -13,8 +13,10 @@ val/, test/; or manifest files (--manifest) with paths relative to <dir>.
 Options:
   --json               print one JSON object instead of the table
   --validate           read every image: corrupt, truncated, wrong-extension and duplicate files
-  --manifest FILE      split list ("relative/path label" lines, e.g. ImageNet_LT_train.txt) or CSV
-                       with a header naming the path and label columns; repeat for several splits
+  --manifest FILE      split list ("relative/path label" lines, e.g. ImageNet_LT_train.txt), CSV
+                       with a header naming the path and label columns, or COCO-style JSON (images,
+                       annotations, categories; e.g. iNaturalist's train2018.json); repeat for
+                       several splits
   --classes FILE       class-name map for integer labels (one name per line, or "name index" lines)
   --path-column NAME   CSV column holding the image path (default: path, file, filename, image ...)
   --label-column NAME  CSV column holding the label (default: label, class, category, target ...)

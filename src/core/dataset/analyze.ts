@@ -14,7 +14,7 @@ import {
   type ManifestOptions,
   type ManifestSource,
 } from './manifestLayout';
-import { isCsvManifest, type CsvColumns } from './manifest';
+import { isCsvManifest, isJsonManifest, type CsvColumns } from './manifest';
 import { forEachLimited, ProgressCounter } from './progress';
 import { primarySplitOf, sortSplits } from './splits';
 import { distributionStats, resolveStatsOptions } from './stats';
@@ -183,7 +183,11 @@ async function countFromManifests(
       path: first.file,
     });
   }
-  const layout: Layout = source.files.some((f) => isCsvManifest(f.file)) ? 'csv-manifest' : 'split-list';
+  const layout: Layout = source.files.some((f) => isJsonManifest(f.file))
+    ? 'coco-json'
+    : source.files.some((f) => isCsvManifest(f.file))
+      ? 'csv-manifest'
+      : 'split-list';
   const keys = [...counted.counts.keys()];
   const splitOrder: (string | null)[] = keys.length === 1 && keys[0] === null ? [null] : sortSplits(keys as string[]);
   return {

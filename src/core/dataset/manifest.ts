@@ -1,11 +1,13 @@
-// Manifests: split list files (ImageNet-LT / Places-LT: "relative/path label" per line) and CSV files with
-// a header naming the path and label columns. Both stream; labels are integers (class indices) or names.
+// Manifests: split list files (ImageNet-LT / Places-LT: "relative/path label" per line), CSV files with
+// a header naming the path and label columns (both stream), and COCO-style JSON (iNaturalist,
+// manifestCoco.ts). Labels are integers (class indices) or names.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CsvReader } from './csv';
 import { DatasetError, lineError } from './errors';
+import { readCocoManifest } from './manifestCoco';
 import { splitFromFileName } from './splits';
 
 export interface ManifestRecord {
@@ -14,6 +16,7 @@ export interface ManifestRecord {
   readonly label: string;
   readonly split: string | null;
   readonly file: string;
+  /** 1-based line; for a JSON manifest, the position of the annotation. */
   readonly line: number;
 }
 
@@ -30,6 +33,10 @@ const SPLIT_COLUMNS = ['split', 'subset', 'set', 'partition', 'fold'];
 
 export function isCsvManifest(file: string): boolean {
   return path.extname(file).toLowerCase() === '.csv';
+}
+
+export function isJsonManifest(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.json';
 }
 
 /** Finds the manifest as given (relative to the working folder) or, failing that, inside the dataset root. */
@@ -50,6 +57,7 @@ export function manifestSplit(file: string, manifestCount: number): string | nul
 }
 
 export function readManifest(file: string, split: string | null, columns?: CsvColumns): AsyncGenerator<ManifestRecord> {
+  if (isJsonManifest(file)) return readCocoManifest(file, split);
   return isCsvManifest(file) ? readCsvManifest(file, split, columns ?? {}) : readSplitList(file, split);
 }
 

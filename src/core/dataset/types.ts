@@ -1,6 +1,6 @@
 // The result of analysing a labelled dataset: what the CLI prints with --json and what the panel shows.
 
-export type Layout = 'folder-per-class' | 'split-list' | 'csv-manifest';
+export type Layout = 'folder-per-class' | 'split-list' | 'csv-manifest' | 'coco-json';
 export type Shot = 'many' | 'medium' | 'few' | 'empty';
 
 export interface ClassStat {
