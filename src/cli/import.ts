@@ -48,8 +48,9 @@ const OPTIONS = {
 
 const LOSSES: readonly ImportedLoss[] = ['ce', 'lade', 'bs', 'la'];
 
+/** A user error as one line (JSON.parse messages quote the text, line breaks included). */
 function fail(message: string): never {
-  throw new UsageError(`lade import: ${message}`);
+  throw new UsageError(`lade import: ${message.replace(/\s*\n\s*/g, ' ')}`);
 }
 
 /** NAME=FILE pairs, with plain, distinct split names (they become file names in the run folder). */
