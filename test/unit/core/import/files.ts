@@ -1,7 +1,7 @@
 // Builders of predictions files for the import tests: .npy/.npz with any header (numpy's layout: magic,
 // version 1.0, a dict padded so the data starts at a multiple of 64), .safetensors and CSV.
 import { writeFileSync } from 'node:fs';
-import { zipSync } from 'fflate';
+import { Zip, ZipPassThrough, zipSync } from 'fflate';
 
 export interface NpyArraySpec {
   /** numpy descr, e.g. '<f4', '<f2', '<i8', '>f4', '|b1'. */
@@ -29,6 +29,23 @@ export function npy(a: NpyArraySpec): Uint8Array {
 export function writeNpz(file: string, arrays: Record<string, NpyArraySpec>, compressed = false): string {
   const entries = Object.fromEntries(Object.entries(arrays).map(([k, v]) => [`${k}.npy`, npy(v)]));
   writeFileSync(file, zipSync(entries, { level: compressed ? 6 : 0 }));
+  return file;
+}
+
+/** An .npz as a streaming zip writer makes it: sizes in data descriptors after each entry's data. */
+export function writeNpzWithDescriptors(file: string, arrays: Record<string, NpyArraySpec>): string {
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    parts.push(chunk);
+  });
+  for (const [name, spec] of Object.entries(arrays)) {
+    const entry = new ZipPassThrough(`${name}.npy`);
+    zip.add(entry);
+    entry.push(npy(spec), true);
+  }
+  zip.end();
+  writeFileSync(file, Buffer.concat(parts));
   return file;
 }
 

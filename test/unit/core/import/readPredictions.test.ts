@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImportError, readPredictions, type ReadOptions } from '../../../../src/core/import';
-import { grid, writeNpz, writeSafetensors } from './files';
+import { grid, writeNpz, writeNpzWithDescriptors, writeSafetensors } from './files';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/import');
 const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as {
@@ -67,6 +67,33 @@ describe('readPredictions on other dtypes and layouts', () => {
       expect(Array.from(p.logits)).toEqual(Array.from(logits));
       expect(Array.from(p.labels!)).toEqual(Array.from(labels));
     }
+  });
+
+  it('streams an .npz larger than one read chunk, with elements cut by chunk ends, stored or deflated', () => {
+    const rows = 2100;
+    const big = grid(rows, 1000);
+    for (const compressed of [false, true]) {
+      // A 3-byte array first puts the logits data at an offset that is not a multiple of 4.
+      const file = writeNpz(path.join(tmp, `big-${compressed}.npz`), {
+        pad: { descr: '|u1', shape: [3], data: Uint8Array.of(1, 2, 3) },
+        logits: { descr: '<f4', shape: [rows, 1000], data: big.logits },
+        labels: { descr: '<i4', shape: [rows], data: Int32Array.from(big.labels, (y) => y % 3) },
+      }, compressed);
+      const p = readPredictions(file, { labels: 'required', classes: Array.from({ length: 1000 }, (_, c) => `c${c}`) });
+      expect(p.rows).toBe(rows);
+      expect(p.logits.length).toBe(big.logits.length);
+      expect(p.logits.findIndex((v, k) => v !== big.logits[k])).toBe(-1);
+    }
+  });
+
+  it('reads an .npz whose entry sizes come after the data (data descriptors)', () => {
+    const file = writeNpzWithDescriptors(path.join(tmp, 'descriptors.npz'), {
+      logits: { descr: '<f2', shape: [4, 3], data: new Uint16Array(12).fill(0x3c00) },
+      labels: { descr: '<i8', shape: [4], data: BigInt64Array.from(labels, (v) => BigInt(v)) },
+    });
+    const p = readPredictions(file, labelled);
+    expect(Array.from(p.logits)).toEqual(new Array(12).fill(1));
+    expect(Array.from(p.labels!)).toEqual(Array.from(labels));
   });
 
   it('a Fortran-order (column-major) array comes back row-major', () => {
