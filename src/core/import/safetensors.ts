@@ -52,11 +52,12 @@ function readHeader(fd: number, file: string): { header: Record<string, unknown>
 }
 
 function tensorEntry(header: Record<string, unknown>, name: string, dataStart: number, fileSize: number, file: string): Tensor | null {
+  if (!Object.hasOwn(header, name)) return null;
   const raw = header[name];
-  if (raw === undefined) return null;
   const where = `${file}: tensor '${name}'`;
+  if (typeof raw !== 'object' || raw === null) throw new ImportError(`${where} must be an object with "dtype", "shape" and "data_offsets".`);
   const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-  const dtype = typeof t.dtype === 'string' ? DTYPES[t.dtype] : undefined;
+  const dtype = typeof t.dtype === 'string' && Object.hasOwn(DTYPES, t.dtype) ? DTYPES[t.dtype] : undefined;
   if (!dtype) throw new ImportError(`${where} has unsupported dtype ${JSON.stringify(t.dtype)} (expected F16, BF16, F32, F64 or an integer type).`);
   if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ImportError(`${where}: "shape" must be a list of sizes.`);
   const off = t.data_offsets;

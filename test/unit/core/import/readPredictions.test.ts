@@ -183,6 +183,8 @@ describe('readPredictions refuses, naming the file and the field', () => {
     const bytes = readFileSync(offsets);
     writeFileSync(offsets, bytes.subarray(0, bytes.length - 4));
     fails(offsets, /tensor 'logits' runs past the end of the file/, { labels: 'ignored', classes });
+    const nullEntry = writeSafetensors(path.join(tmp, 'null.safetensors'), { labels: { dtype: 'I32', shape: [4], data: labels } }, { logits: null });
+    fails(nullEntry, /tensor 'logits' must be an object with "dtype", "shape" and "data_offsets"/);
     const csv = path.join(tmp, 'ragged.csv');
     writeFileSync(csv, 'label,cat,dog,bird\n0,1,2,3\n1,1,2\n');
     fails(csv, /:3: expected 4 fields as in the header, found 3/);
