@@ -3,8 +3,9 @@
 // here into split producers for core/import's importRun) or an ONNX model run over a dataset (--model,
 // importOnnx.ts).
 import path from 'node:path';
-import { ImportError, importRun, readClassList, readPredictions, readTrainCounts, type ImportedLoss, type SplitSource } from '../core/import';
-import { SPLIT_NAME } from '../protocol/validate';
+import { ImportError, importRun, readClassList, readPredictions, readTrainCounts, type SplitSource } from '../core/import';
+import { LOSS_KINDS, type LossKind } from '../core/runs';
+import { SPLIT_NAME } from '../core/runs/fields';
 import { EXIT_OK, parseCommandLine, UsageError, type CliIo } from './command';
 import { importOnnx, onnxUsage } from './importOnnx';
 
@@ -46,8 +47,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-const LOSSES: readonly ImportedLoss[] = ['ce', 'lade', 'bs', 'la'];
-
 /** A user error as one line (JSON.parse messages quote the text, line breaks included). */
 function fail(message: string): never {
   throw new UsageError(`lade import: ${message.replace(/\s*\n\s*/g, ' ')}`);
@@ -77,8 +76,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   for (const flag of ['data', 'mean', 'std', 'device'] as const) if (v[flag] !== undefined) fail(`--${flag} goes with --model (see lade import --help)`);
   const required = (flag: 'classes' | 'train-counts' | 'loss'): string => v[flag] ?? fail(`--${flag} is required (see lade import --help)`);
-  const loss = required('loss') as ImportedLoss;
-  if (!LOSSES.includes(loss)) fail(`--loss must be one of ${LOSSES.join(', ')}, got '${loss}'`);
+  const loss = required('loss') as LossKind;
+  if (!LOSS_KINDS.includes(loss)) fail(`--loss must be one of ${LOSS_KINDS.join(', ')}, got '${loss}'`);
   const classesFile = required('classes');
   const countsSource = required('train-counts');
   const specs = parseSplits(v.split ?? []);

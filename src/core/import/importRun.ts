@@ -5,10 +5,10 @@
 // so a source other than logits files (an ONNX model run over a dataset) plugs in the same way.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { RUN_FILE, writeRun, type ImportSource, type LossKind, type RunRecord } from '../runs';
 import { accuracyOf, writeEvalFiles } from '../train/evalFiles';
 import { ImportError } from './errors';
 import type { Predictions } from './predictions';
-import { writeRunRecord, type ImportedLoss, type ImportedRunRecord } from './runRecord';
 
 export interface SplitSource {
   readonly name: string;
@@ -20,8 +20,8 @@ export interface ImportOptions {
   readonly dir: string;
   readonly classes: readonly string[];
   readonly trainCounts: readonly number[];
-  readonly loss: ImportedLoss;
-  readonly source: ImportedRunRecord['origin']['source'];
+  readonly loss: LossKind;
+  readonly source: ImportSource;
   /** What was imported, as the user gave it. */
   readonly files: readonly string[];
   readonly splits: readonly SplitSource[];
@@ -34,13 +34,13 @@ function checkTarget(dir: string, force: boolean): boolean {
   if (!existsSync(dir)) return false;
   if (!force) throw new ImportError(`${dir} already exists; use --force to replace it.`);
   if (!statSync(dir).isDirectory()) throw new ImportError(`${dir} exists and is not a folder.`);
-  if (!existsSync(path.join(dir, 'run.json')) && readdirSync(dir).length > 0) {
+  if (!existsSync(path.join(dir, RUN_FILE)) && readdirSync(dir).length > 0) {
     throw new ImportError(`${dir} is a folder with other files and no run.json; --force replaces run folders only.`);
   }
   return true;
 }
 
-export async function importRun(o: ImportOptions): Promise<ImportedRunRecord> {
+export async function importRun(o: ImportOptions): Promise<RunRecord> {
   const started = new Date();
   const dir = path.resolve(o.dir);
   const replace = checkTarget(dir, o.force);
@@ -60,7 +60,7 @@ export async function importRun(o: ImportOptions): Promise<ImportedRunRecord> {
       evalSplits.push({ name: split.name, count: p.rows });
     }
     const finished = new Date();
-    const record: ImportedRunRecord = {
+    const record = writeRun(tmp, {
       version: 2,
       name: path.basename(dir),
       status: 'completed',
@@ -74,8 +74,7 @@ export async function importRun(o: ImportOptions): Promise<ImportedRunRecord> {
       timings: { importMs: finished.getTime() - started.getTime() },
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
-    };
-    writeRunRecord(tmp, record);
+    });
     if (replace) {
       const old = `${tmp}-old`;
       renameSync(dir, old);

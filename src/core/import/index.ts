@@ -4,4 +4,3 @@ export type { Predictions, ReadOptions } from './predictions';
 export { isPredictionsFile, PREDICTION_EXTENSIONS, readPredictions } from './readPredictions';
 export { readClassList, readTrainCounts } from './classes';
 export { importRun, type ImportOptions, type SplitSource } from './importRun';
-export type { ImportedLoss } from './runRecord';
