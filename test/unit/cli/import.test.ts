@@ -45,6 +45,10 @@ describe('lade import (built CLI)', () => {
     const est = JSON.parse(estimated.stdout) as { images: number; prior: number[] };
     expect(est.images).toBe(24);
     expect(est.prior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+
+    const images = await runCli(cli, ['estimate-prior', runDir, path.resolve('samples/fashion-lt')]);
+    expect(images.code).toBe(2);
+    expect(images.stderr).toMatch(/has no model \(imported logits\): give the deployment images' logits as a \.npz, \.safetensors or CSV file/);
   });
 
   it.each([
