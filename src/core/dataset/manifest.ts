@@ -8,17 +8,10 @@ import { createInterface } from 'node:readline';
 import { CsvReader } from './csv';
 import { DatasetError, lineError } from './errors';
 import { readCocoManifest } from './manifestCoco';
+import type { ManifestRecord } from './manifestRecord';
 import { splitFromFileName } from './splits';
 
-export interface ManifestRecord {
-  /** Image path as written in the manifest ('/' or '\\' separated, relative to the dataset root or absolute). */
-  readonly path: string;
-  readonly label: string;
-  readonly split: string | null;
-  readonly file: string;
-  /** 1-based line; for a JSON manifest, the position of the annotation. */
-  readonly line: number;
-}
+export type { ManifestRecord };
 
 /** Which CSV columns hold the path, the label and (optionally) the split; matched case-insensitively. */
 export interface CsvColumns {

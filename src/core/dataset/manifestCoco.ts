@@ -4,7 +4,7 @@
 // records flow through the same label and split handling as split lists and CSV.
 import { readFile } from 'node:fs/promises';
 import { DatasetError } from './errors';
-import type { ManifestRecord } from './manifest';
+import type { ManifestRecord } from './manifestRecord';
 
 type Id = number | string;
 
