@@ -77,6 +77,7 @@ export function readRun(dir: string): RunFolder {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunFolderError(`${dir} is not a run folder: it has no ${RUN_FILE}`);
     throw new RunFolderError(`Cannot read run ${file}: ${(err as Error).message}`);
   }
   const record = parseRunRecord(raw, file);

@@ -44,7 +44,7 @@ describe('where training starts', () => {
 
   it('names run.json when the run cannot be retuned', () => {
     expect(() => runInput(runDir({ size: 28, channels: 2, mean: 0.5, std: 0.25 }))).toThrow(/run\.json: 'input' must hold an integer size and 1 or 3 channels/);
-    expect(() => runInput(path.join(tmpdir(), 'no-such-run-lade'))).toThrow(/Cannot read .*run\.json/);
+    expect(() => runInput(path.join(tmpdir(), 'no-such-run-lade'))).toThrow(/is not a run folder: it has no .*run\.json/);
     expect(() => runInput(runDir({ size: 28 }))).toThrow(/run\.json: "input.channels" is missing/);
   });
 });

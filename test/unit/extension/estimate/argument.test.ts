@@ -81,6 +81,6 @@ describe('which run estimates', () => {
     expect(resolveRun(dir, [], undefined).dir).toBe(dir);
     expect(() => resolveRun('bs-cnn', runs, root)).toThrow("no run named 'bs-cnn' in .lade/runs (runs: lade-cnn, ce-cnn)");
     expect(() => resolveRun('bs-cnn', [], root)).toThrow('there are none yet');
-    expect(() => resolveRun('elsewhere/none', runs, root)).toThrow(/elsewhere\/none\/run\.json/);
+    expect(() => resolveRun('elsewhere/none', runs, root)).toThrow(/elsewhere\/none is not a run folder: it has no run\.json/);
   });
 });
