@@ -20,7 +20,7 @@ let fixture: EstimateFixture;
 let command: (arg?: unknown) => Promise<EstimatePriorOutcome | undefined>;
 /** The metrics panel the command sees (none until a test opens one), and what the prior editor was handed. */
 let openPanel: MetricsPanel | undefined;
-const applyNamedPrior = vi.fn(async (_prior: NamedPrior) => undefined);
+const applyNamedPrior = vi.fn<(prior: NamedPrior) => Promise<void>>(async () => undefined);
 const mockWorkspace = workspace as unknown as { isTrusted: boolean; setWorkspaceFolders(f: unknown): void };
 
 interface Report {
