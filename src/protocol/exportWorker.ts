@@ -1,35 +1,32 @@
 // Messages between the extension host and the export worker (src/extension/workers/export.worker.ts), which
 // loads a run's TF.js model, folds the adjustment into its last bias and saves it, off the host thread.
+import * as v from 'valibot';
 import type { AdjustmentFile } from '../core/priors/adjustment';
-import type { BackendSetting } from './training';
-import { isRecord, MessageError, messageFields, stringField } from './validate';
+import { BackendSettingSchema, finite, list, text } from './fields';
+import { LossKindSchema } from './metricsPanel';
 
-export interface ExportJob {
-  readonly modelJson: string;
-  readonly outDir: string;
-  readonly backend: BackendSetting;
-  readonly adjustment: AdjustmentFile;
-}
+const AdjustmentFileSchema: v.GenericSchema<unknown, AdjustmentFile> = v.object({
+  format: v.literal('lade-adjustment'),
+  version: v.literal(1),
+  run: v.string(),
+  lossKind: LossKindSchema,
+  prior: v.string(),
+  formula: v.string(),
+  neverPredict: finite,
+  classes: list(v.string()),
+  sourcePrior: list(finite),
+  targetPrior: list(finite),
+  bias: list(finite),
+});
 
-export type ExportHostMessage = { readonly type: 'export'; readonly job: ExportJob };
+const ExportJobSchema = v.object({ modelJson: v.string(), outDir: v.string(), backend: BackendSettingSchema, adjustment: AdjustmentFileSchema });
+export type ExportJob = v.InferOutput<typeof ExportJobSchema>;
 
-export type ExportWorkerMessage =
-  | { readonly type: 'done'; readonly backend: { readonly name: string; readonly reason: string } }
-  | { readonly type: 'error'; readonly message: string };
+export const ExportHostMessageSchema = v.variant('type', [v.object({ type: v.literal('export'), job: ExportJobSchema })]);
+export type ExportHostMessage = v.InferOutput<typeof ExportHostMessageSchema>;
 
-const CHANNEL = 'export worker';
-
-export function parseExportWorkerMessage(raw: unknown): ExportWorkerMessage {
-  const m = messageFields(raw, CHANNEL);
-  switch (m.type) {
-    case 'done': {
-      const b = m.backend;
-      if (!isRecord(b)) throw new MessageError(`${CHANNEL}: 'backend' must be an object`);
-      return { type: 'done', backend: { name: stringField(b, 'name', CHANNEL, 64), reason: stringField(b, 'reason', CHANNEL) } };
-    }
-    case 'error':
-      return { type: 'error', message: stringField(m, 'message', CHANNEL, 16_384) };
-    default:
-      throw new MessageError(`${CHANNEL}: unknown message type '${m.type.slice(0, 64)}'`);
-  }
-}
+export const ExportWorkerMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('done'), backend: v.object({ name: text(64), reason: text() }) }),
+  v.object({ type: v.literal('error'), message: text(16_384) }),
+]);
+export type ExportWorkerMessage = v.InferOutput<typeof ExportWorkerMessageSchema>;

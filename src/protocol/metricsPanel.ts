@@ -2,160 +2,73 @@
 // The host pushes the selected runs with `setState` (names, classes, training counts and the URLs of their
 // logits-<split>.bin / labels-<split>.bin, which the webview fetches as binary: never 50M floats as JSON),
 // and the target prior from the editor with `setTarget` on every slider move.
-import { isRecord, MessageError, messageFields, oneOf, stringField, type Fields } from './validate';
-import { LOSS_KINDS, type LossKind } from '../core/runs/lossKind';
-import { MAX_CLASSES, numberList, parseTargetPrior, type TargetPrior } from './priorEditor';
+import * as v from 'valibot';
+import { MAX_CLASSES, TargetPriorSchema } from '../core/priors/target';
+import { LOSS_KINDS } from '../core/runs/lossKind';
+import { count, list, text } from './fields';
 
-export interface MetricsRun {
-  readonly name: string;
-  /** How the run was trained, which decides its post-compensation (src/core/runs/lossKind.ts). */
-  readonly lossKind: LossKind;
-  readonly classes: readonly string[];
-  readonly trainCounts: readonly number[];
-  readonly split: string;
-  readonly numSamples: number;
-  /** webview URIs of logits-<split>.bin (Float32 N x C) and labels-<split>.bin (Int32 N). */
-  readonly logitsUrl: string;
-  readonly labelsUrl: string;
-}
+/** How a run was trained, which decides its post-compensation (docs/run-format.md). */
+export const LossKindSchema = v.picklist(LOSS_KINDS);
 
-export interface RunChoice {
-  readonly name: string;
-  readonly lossKind: LossKind;
-  readonly numClasses: number;
-  readonly splits: readonly string[];
-}
+const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 
-export interface ShotThresholdsSetting {
-  readonly many: number;
-  readonly few: number;
-}
+const MetricsRunSchema = v.pipe(
+  v.object({
+    name: text(256),
+    lossKind: LossKindSchema,
+    classes: list(text(1024), MAX_CLASSES, 1),
+    trainCounts: list(v.pipe(v.number(), v.finite(), v.minValue(0)), MAX_CLASSES),
+    split: text(64),
+    numSamples: positive,
+    /** webview URIs of logits-<split>.bin (Float32 N x C) and labels-<split>.bin (Int32 N). */
+    logitsUrl: text(),
+    labelsUrl: text(),
+  }),
+  v.forward(
+    v.partialCheck([['classes'], ['trainCounts']], (r) => r.trainCounts.length === r.classes.length, 'a run needs one training count per class'),
+    ['trainCounts'],
+  ),
+);
+export type MetricsRun = v.InferOutput<typeof MetricsRunSchema>;
 
-export type MetricsState =
-  | { readonly status: 'empty'; readonly available: readonly RunChoice[]; readonly message: string }
-  | { readonly status: 'error'; readonly available: readonly RunChoice[]; readonly error: string }
-  | {
-      readonly status: 'ready';
-      readonly available: readonly RunChoice[];
-      readonly runs: readonly MetricsRun[];
-      readonly split: string;
-      readonly shots: ShotThresholdsSetting;
-      /** m of the shift protocol for the sweep (the evaluation split's largest class). */
-      readonly perClassTestCount: number;
-    };
+const RunChoiceSchema = v.object({ name: text(256), lossKind: LossKindSchema, numClasses: positive, splits: list(text(1024), 16) });
+export type RunChoice = v.InferOutput<typeof RunChoiceSchema>;
+
+const ShotThresholdsSchema = v.object({ many: count, few: count });
+export type ShotThresholdsSetting = v.InferOutput<typeof ShotThresholdsSchema>;
+
+const sameClasses = (runs: readonly MetricsRun[]): boolean => {
+  const classes = runs[0]?.classes ?? [];
+  return runs.every((r) => r.classes.length === classes.length && r.classes.every((c, i) => c === classes[i]));
+};
+
+const MetricsStateSchema = v.variant('status', [
+  v.object({ status: v.literal('empty'), available: list(RunChoiceSchema), message: text() }),
+  v.object({ status: v.literal('error'), available: list(RunChoiceSchema), error: text() }),
+  v.object({
+    status: v.literal('ready'),
+    available: list(RunChoiceSchema),
+    runs: v.pipe(list(MetricsRunSchema, 8, 1), v.check(sameClasses, 'the selected runs must have the same classes')),
+    split: text(64),
+    shots: ShotThresholdsSchema,
+    /** m of the shift protocol for the sweep (the evaluation split's largest class). */
+    perClassTestCount: positive,
+  }),
+]);
+export type MetricsState = v.InferOutput<typeof MetricsStateSchema>;
 
 /** Host -> webview. */
-export type MetricsHostMessage =
-  | { readonly type: 'setState'; readonly state: MetricsState }
-  | { readonly type: 'setTarget'; readonly prior: TargetPrior };
+export const MetricsHostMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('setState'), state: MetricsStateSchema }),
+  v.object({ type: v.literal('setTarget'), prior: TargetPriorSchema }),
+]);
+export type MetricsHostMessage = v.InferOutput<typeof MetricsHostMessageSchema>;
 
 /** Webview -> host. */
-export type MetricsWebviewMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'selectRuns'; readonly names: readonly string[] }
-  | { readonly type: 'selectSplit'; readonly split: string }
-  | { readonly type: 'exportModel'; readonly run: string };
-
-const WEBVIEW = 'metrics webview';
-const HOST = 'metrics host';
-
-function stringList(fields: Fields, key: string, channel: string, max: number): string[] {
-  const v = fields[key];
-  if (!Array.isArray(v) || v.length > max || !v.every((s: unknown) => typeof s === 'string' && s.length <= 1024)) {
-    throw new MessageError(`${channel}: field '${key}' must be a list of at most ${max} strings`);
-  }
-  return v as string[];
-}
-
-function positiveInteger(fields: Fields, key: string, channel: string, min = 1): number {
-  const v = fields[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new MessageError(`${channel}: field '${key}' must be a whole number >= ${min}`);
-  return v;
-}
-
-export function parseMetricsWebviewMessage(raw: unknown): MetricsWebviewMessage {
-  const m = messageFields(raw, WEBVIEW);
-  switch (m.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'selectRuns':
-      return { type: 'selectRuns', names: stringList(m, 'names', WEBVIEW, 8) };
-    case 'selectSplit':
-      return { type: 'selectSplit', split: stringField(m, 'split', WEBVIEW, 64) };
-    case 'exportModel':
-      return { type: 'exportModel', run: stringField(m, 'run', WEBVIEW, 256) };
-    default:
-      throw new MessageError(`${WEBVIEW}: unknown message type '${m.type.slice(0, 64)}'`);
-  }
-}
-
-function runChoice(raw: unknown): RunChoice {
-  if (!isRecord(raw)) throw new MessageError(`${HOST}: every available run must be an object`);
-  return {
-    name: stringField(raw, 'name', HOST, 256),
-    lossKind: oneOf(raw, 'lossKind', LOSS_KINDS, HOST),
-    numClasses: positiveInteger(raw, 'numClasses', HOST),
-    splits: stringList(raw, 'splits', HOST, 16),
-  };
-}
-
-function metricsRun(raw: unknown): MetricsRun {
-  if (!isRecord(raw)) throw new MessageError(`${HOST}: every run must be an object`);
-  const classes = stringList(raw, 'classes', HOST, MAX_CLASSES);
-  const trainCounts = numberList(raw, 'trainCounts', HOST);
-  if (classes.length === 0 || trainCounts.length !== classes.length) throw new MessageError(`${HOST}: a run needs one training count per class`);
-  return {
-    name: stringField(raw, 'name', HOST, 256),
-    lossKind: oneOf(raw, 'lossKind', LOSS_KINDS, HOST),
-    classes,
-    trainCounts,
-    split: stringField(raw, 'split', HOST, 64),
-    numSamples: positiveInteger(raw, 'numSamples', HOST),
-    logitsUrl: stringField(raw, 'logitsUrl', HOST),
-    labelsUrl: stringField(raw, 'labelsUrl', HOST),
-  };
-}
-
-function parseState(raw: unknown): MetricsState {
-  if (!isRecord(raw)) throw new MessageError(`${HOST}: field 'state' must be an object`);
-  if (!Array.isArray(raw.available)) throw new MessageError(`${HOST}: field 'available' must be a list`);
-  const available = raw.available.map(runChoice);
-  switch (raw.status) {
-    case 'empty':
-      return { status: 'empty', available, message: stringField(raw, 'message', HOST) };
-    case 'error':
-      return { status: 'error', available, error: stringField(raw, 'error', HOST) };
-    case 'ready': {
-      if (!Array.isArray(raw.runs) || raw.runs.length === 0 || raw.runs.length > 8) throw new MessageError(`${HOST}: field 'runs' must list 1 to 8 runs`);
-      const runs = raw.runs.map(metricsRun);
-      const classes = runs[0]?.classes ?? [];
-      if (runs.some((r) => r.classes.length !== classes.length || r.classes.some((c, i) => c !== classes[i]))) {
-        throw new MessageError(`${HOST}: the selected runs must have the same classes`);
-      }
-      if (!isRecord(raw.shots)) throw new MessageError(`${HOST}: field 'shots' must be an object`);
-      return {
-        status: 'ready',
-        available,
-        runs,
-        split: stringField(raw, 'split', HOST, 64),
-        shots: { many: positiveInteger(raw.shots, 'many', HOST, 0), few: positiveInteger(raw.shots, 'few', HOST, 0) },
-        perClassTestCount: positiveInteger(raw, 'perClassTestCount', HOST),
-      };
-    }
-    default:
-      throw new MessageError(`${HOST}: state status must be empty, error or ready`);
-  }
-}
-
-/** The webview's check of what the host sends. */
-export function parseMetricsHostMessage(raw: unknown): MetricsHostMessage {
-  const m = messageFields(raw, HOST);
-  switch (m.type) {
-    case 'setState':
-      return { type: 'setState', state: parseState(m.state) };
-    case 'setTarget':
-      return { type: 'setTarget', prior: parseTargetPrior(m.prior, HOST) };
-    default:
-      throw new MessageError(`${HOST}: unknown message type '${m.type.slice(0, 64)}'`);
-  }
-}
+export const MetricsWebviewMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('ready') }),
+  v.object({ type: v.literal('selectRuns'), names: list(text(1024), 8) }),
+  v.object({ type: v.literal('selectSplit'), split: text(64) }),
+  v.object({ type: v.literal('exportModel'), run: text(256) }),
+]);
+export type MetricsWebviewMessage = v.InferOutput<typeof MetricsWebviewMessageSchema>;

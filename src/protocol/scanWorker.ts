@@ -1,42 +1,26 @@
 // Messages between the extension host and the scan worker thread (src/extension/workers/scan.worker.ts).
-import type { AnalyzeResult } from '../core/dataset/types';
-import type { AnalyzeProgress } from './analyze';
-import { isRecord, MessageError, messageFields } from './validate';
+// The worker is our own code, but a crash can still send garbage: both sides check what arrives.
+import * as v from 'valibot';
+import { AnalyzeProgressSchema, AnalyzeResultSchema } from './analyze';
+import { count, finite, list } from './fields';
 
-export interface ScanJob {
-  readonly root: string;
-  readonly manifest?: string;
-  readonly validate: boolean;
-  readonly ignore: readonly string[];
-  readonly manyThreshold: number;
-  readonly fewThreshold: number;
-  readonly beta: number;
-}
+const ScanJobSchema = v.object({
+  root: v.string(),
+  manifest: v.optional(v.string()),
+  validate: v.boolean(),
+  ignore: list(v.string()),
+  manyThreshold: count,
+  fewThreshold: count,
+  beta: finite,
+});
+export type ScanJob = v.InferOutput<typeof ScanJobSchema>;
 
-export type ScanHostMessage = { readonly type: 'scan'; readonly job: ScanJob } | { readonly type: 'cancel' };
+export const ScanHostMessageSchema = v.variant('type', [v.object({ type: v.literal('scan'), job: ScanJobSchema }), v.object({ type: v.literal('cancel') })]);
+export type ScanHostMessage = v.InferOutput<typeof ScanHostMessageSchema>;
 
-export type ScanWorkerMessage =
-  | { readonly type: 'progress'; readonly progress: AnalyzeProgress }
-  | { readonly type: 'result'; readonly result: AnalyzeResult }
-  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
-
-const CHANNEL = 'scan worker';
-
-/** The worker is our own code, but a crash can still send garbage: check the shape before trusting it. */
-export function parseScanWorkerMessage(raw: unknown): ScanWorkerMessage {
-  const m = messageFields(raw, CHANNEL);
-  switch (m.type) {
-    case 'progress':
-      if (!isRecord(m.progress) || typeof m.progress.filesSeen !== 'number') {
-        throw new MessageError(`${CHANNEL}: progress without filesSeen`);
-      }
-      return m as unknown as ScanWorkerMessage;
-    case 'result':
-      if (!isRecord(m.result) || !Array.isArray(m.result.classes)) throw new MessageError(`${CHANNEL}: result without classes`);
-      return m as unknown as ScanWorkerMessage;
-    case 'error':
-      return { type: 'error', message: String(m.message), cancelled: m.cancelled === true };
-    default:
-      throw new MessageError(`${CHANNEL}: unknown message type '${m.type.slice(0, 64)}'`);
-  }
-}
+export const ScanWorkerMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('progress'), progress: AnalyzeProgressSchema }),
+  v.object({ type: v.literal('result'), result: AnalyzeResultSchema }),
+  v.object({ type: v.literal('error'), message: v.string(), cancelled: v.boolean() }),
+]);
+export type ScanWorkerMessage = v.InferOutput<typeof ScanWorkerMessageSchema>;

@@ -11,10 +11,12 @@ export {
   type ScheduleKind,
   type TrainConfig,
 } from '../core/runs/config';
-export type { EpochRecord, RunRecord, RunStatus, TrainedRunRecord } from '../core/runs/record';
+export { EpochRecordSchema, type EpochRecord, type RunRecord, type RunStatus, type TrainedRunRecord } from '../core/runs/record';
 export {
-  isHostToWorker,
-  isWorkerToHost,
+  HostToWorkerSchema,
+  looseNumber,
+  TrainProgressSchema,
+  WorkerToHostSchema,
   type HostToWorker,
   type LogLevel,
   type Phase,

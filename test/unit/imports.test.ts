@@ -129,4 +129,15 @@ describe('import cycles', () => {
     expect(graph.size).toBeGreaterThan(100);
     expect(findCycles(graph).map((cycle) => [...cycle, cycle[0]].join(' -> '))).toEqual([]);
   });
+
+  it('no two host features (src/extension/<feature>/) import each other: they meet through services from activate()', () => {
+    const feature = (file: string) => /^src[\\/]extension[\\/]([^\\/]+)[\\/]/.exec(file)?.[1];
+    const edges = new Map<string, Set<string>>();
+    for (const [file, targets] of importGraph()) {
+      const from = feature(file);
+      for (const to of targets.map(feature)) if (from && to && to !== from) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    }
+    expect(edges.get('estimate')?.has('priors')).toBe(true); // the graph is read (estimate hands priors to the editor)
+    expect(findCycles(new Map([...edges].map(([f, t]) => [f, [...t]]))).map((cycle) => [...cycle, cycle[0]].join(' -> '))).toEqual([]);
+  });
 });

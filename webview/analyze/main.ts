@@ -2,8 +2,9 @@
 import '../shared/base.css';
 import './styles.css';
 import type { AnalyzeResult, ClassStat } from '../../src/core/dataset/types';
-import type { AnalyzeHostMessage, AnalyzeState, AnalyzeWebviewMessage } from '../../src/protocol/analyze';
+import { AnalyzeHostMessageSchema, type AnalyzeState, type AnalyzeWebviewMessage } from '../../src/protocol/analyze';
 import { formatNumber, h } from '../shared/dom';
+import { onHostMessage } from '../shared/hostMessages';
 import { vscodeApi } from '../shared/vscodeApi';
 import { CountChart, shotColors } from './chart';
 
@@ -201,10 +202,7 @@ function render(): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<AnalyzeHostMessage>) => {
-  // Only the host posts to this window; still, ignore anything that is not our one message type.
-  const m = event.data;
-  if (typeof m !== 'object' || m === null || m.type !== 'setState') return;
+onHostMessage(AnalyzeHostMessageSchema, 'Analyze host', (m) => {
   current = m.state;
   render();
 });

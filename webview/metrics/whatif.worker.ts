@@ -5,7 +5,8 @@
 // unchanged rather than sent again.
 import { classSumsBuffers, copyClassSums, correctRows, WhatIfEvaluator, type ClassSums } from '../../src/core/metrics';
 import { priorBias, uniformPrior } from '../../src/core/priors';
-import type { FromWorker, MethodPart, MethodSpec, RunSlice, SweepPart, ToWorker } from './workerProtocol';
+import { checkMessage } from '../../src/core/message';
+import { ToWorkerSchema, type FromWorker, type MethodPart, type MethodSpec, type RunSlice, type SweepPart, type ToWorker } from '../../src/protocol/whatifWorker';
 
 interface Run {
   readonly evaluator: WhatIfEvaluator;
@@ -66,9 +67,9 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
   post({ type: 'loaded', engine: runs[0]?.evaluator.engine ?? 'js', uniform, sweep: runs.flatMap((run) => run.slice.methods.map((method) => sweep(run, method))) }, transfer);
 }
 
-self.onmessage = (event: MessageEvent<ToWorker>) => {
-  const m = event.data;
+self.onmessage = (event: MessageEvent<unknown>) => {
   try {
+    const m = checkMessage(ToWorkerSchema, event.data, 'what-if worker (from the page)');
     if (m.type === 'load') {
       load(m);
       return;

@@ -2,9 +2,50 @@
 // run's rows. A prior change goes to all of them at once (they stay in step, so their answers are about the
 // same prior); their class sums are merged per method and summarised here. While they work, only the
 // newest waiting prior is kept: a slider drag never queues stale passes.
-import { mergeClassSums, subsetProtocol, summarizeClassSums, sweepSettings, type ClassSums, type RowScanEngine, type ShotThresholds, type Subset } from '../../src/core/metrics';
-import { uniformPrior } from '../../src/core/priors';
-import type { FromWorker, MethodPart, MethodResult, MethodSpec, RunSlice, Scalars, SweepPoint, ToWorker } from './workerProtocol';
+import {
+  mergeClassSums,
+  subsetProtocol,
+  summarizeClassSums,
+  sweepSettings,
+  type ClassSums,
+  type ReliabilityBin,
+  type RowScanEngine,
+  type ShotMeans,
+  type ShotThresholds,
+  type Subset,
+} from '../../src/core/metrics';
+import { uniformPrior, type ShiftDirection } from '../../src/core/priors';
+import { checkMessage } from '../../src/core/message';
+import { FromWorkerSchema, type FromWorker, type MethodPart, type MethodSpec, type RunSlice, type ToWorker } from '../../src/protocol/whatifWorker';
+
+export interface Scalars {
+  readonly expectedAccuracy: number;
+  readonly top1: number;
+  readonly shots: ShotMeans | null;
+  readonly macroRecall: number;
+  readonly macroPrecision: number;
+  readonly nll: number;
+  readonly ece: number;
+}
+
+/** A method's metrics under the current prior, as the page shows them. */
+export interface MethodResult {
+  readonly method: string;
+  readonly error?: string;
+  readonly scalars?: Scalars;
+  readonly perClassRecall?: Float64Array;
+  readonly reliability?: readonly ReliabilityBin[];
+  /** The confusion's non-empty cells (ClassSums.cells: [true, predicted, rows, ...], a cell possibly listed twice). */
+  readonly cells?: Int32Array;
+}
+
+export interface SweepPoint {
+  readonly name: string;
+  readonly direction: ShiftDirection;
+  readonly ratio: number;
+  /** Top-1 accuracy on the shifted subset, predictions compensated to its exact prior. */
+  readonly accuracy: number;
+}
 
 /** A run as fetched: its logits and labels over all its rows. */
 export interface LoadedRun {
@@ -110,8 +151,13 @@ export class WhatIfPool {
     const loadedParts: ({ uniform: readonly MethodPart[]; sweep: Extract<FromWorker, { type: 'loaded' }>['sweep'] } | undefined)[] = threads.map(() => undefined);
     threads.forEach((worker, w) => {
       worker.onerror = (e) => this.onError(e.message || 'the what-if worker failed');
-      worker.onmessage = (e: MessageEvent<FromWorker>) => {
-        const m = e.data;
+      worker.onmessage = (e: MessageEvent<unknown>) => {
+        let m: FromWorker;
+        try {
+          m = checkMessage(FromWorkerSchema, e.data, 'what-if worker');
+        } catch (err) {
+          m = { type: 'error', message: (err as Error).message };
+        }
         if (m.type === 'error') {
           this.onError(m.message);
           // Its part of the answer in flight will not come: let the others' stand as errors, not wait forever.

@@ -5,16 +5,12 @@ import '../shared/base.css';
 import './styles.css';
 import { priorNameProblem } from '../../src/core/priors/files';
 import { buildPreset, presetLabel, type PresetSpec } from '../../src/core/priors/presets';
-import {
-  parsePriorEditorHostMessage,
-  type PriorEditorState,
-  type PriorEditorWebviewMessage,
-  type PriorNotice,
-  type TargetPrior,
-} from '../../src/protocol/priorEditor';
+import { targetPrior, type TargetPrior } from '../../src/core/priors/target';
+import { PriorEditorHostMessageSchema, type PriorEditorState, type PriorEditorWebviewMessage, type PriorNotice } from '../../src/protocol/priorEditor';
 import { formatNumber, h } from '../shared/dom';
+import { onHostMessage } from '../shared/hostMessages';
 import { vscodeApi } from '../shared/vscodeApi';
-import { normalise, parseEntry, setShare } from './rebalance';
+import { parseEntry, setShare } from './rebalance';
 
 type Mode = 'percent' | 'count';
 interface ViewState {
@@ -87,9 +83,9 @@ function applyPreset(s: Ready, spec: PresetSpec): void {
   try {
     const trainCounts = s.classes.map((c) => c.trainCount);
     const withM = spec.kind === 'forward' || spec.kind === 'backward' ? { ...spec, perClassCount: s.perClassTestCount } : spec;
-    const shares = Array.from(buildPreset(withM, s.classes.map((c) => c.name), trainCounts));
+    const prior = targetPrior(presetLabel(spec), buildPreset(withM, s.classes.map((c) => c.name), trainCounts));
     setNotice(undefined);
-    setTarget({ label: presetLabel(spec), shares });
+    setTarget(prior);
   } catch (err) {
     setNotice({ level: 'error', text: (err as Error).message });
   }
@@ -108,23 +104,21 @@ function editRow(s: Ready, i: number, raw: string, fromSlider: boolean): void {
   if (view.mode === 'count' && !fromSlider) {
     const counts = [...(view.counts ?? [])];
     counts[i] = v;
-    const shares = normalise(counts);
-    if (!shares) {
+    if (!counts.some((c) => c > 0)) {
       setNotice({ level: 'error', text: `'${name}': at least one class needs a positive count.` });
       refreshRows();
       return;
     }
     view.counts = counts;
-    target = { label: 'edited', shares };
+    target = targetPrior('edited', counts);
     persist();
     refreshRows(i);
     postTarget();
     return;
   }
   const locked = s.classes.map((c) => view.locked.includes(c.name));
-  const shares = setShare(target?.shares ?? [], locked, i, v / 100);
-  target = { label: 'edited', shares };
-  if (view.mode === 'count') view.counts = shares.map((x) => Math.round(x * 1000));
+  target = targetPrior('edited', setShare(target?.shares ?? [], locked, i, v / 100));
+  if (view.mode === 'count') view.counts = target.shares.map((x) => Math.round(x * 1000));
   persist();
   refreshRows(fromSlider ? -1 : i);
   postTarget();
@@ -305,13 +299,7 @@ function render(): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  let m;
-  try {
-    m = parsePriorEditorHostMessage(event.data);
-  } catch {
-    return; // not ours, or malformed: keep what is shown
-  }
+onHostMessage(PriorEditorHostMessageSchema, 'prior editor host', (m) => {
   if (m.type === 'setState') {
     state = m.state;
     notice = m.state.notice;

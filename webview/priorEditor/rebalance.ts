@@ -25,12 +25,6 @@ export function setShare(shares: readonly number[], locked: readonly boolean[], 
   return out;
 }
 
-/** Counts or shares divided by their sum; null when nothing is positive. */
-export function normalise(values: readonly number[]): number[] | null {
-  const sum = values.reduce((a, b) => a + b, 0);
-  return sum > 0 && Number.isFinite(sum) ? values.map((v) => v / sum) : null;
-}
-
 /**
  * What the user typed into a share or count field: a finite number >= 0 (a share may not pass 100%).
  * Returns the number or a message naming the class and the problem.

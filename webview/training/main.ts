@@ -2,8 +2,9 @@
 import '../shared/base.css';
 import './styles.css';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { TrainingRunView, TrainingViewHostMessage, TrainingViewMessage, TrainingViewState } from '../../src/protocol/trainingView';
+import { TrainingViewHostMessageSchema, type TrainingRunView, type TrainingViewMessage, type TrainingViewState } from '../../src/protocol/trainingView';
 import { formatNumber, h, themeColor } from '../shared/dom';
+import { onHostMessage } from '../shared/hostMessages';
 import { vscodeApi } from '../shared/vscodeApi';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -178,9 +179,7 @@ function render(state: TrainingViewState): void {
   if (!unchanged) app.replaceChildren(...cards);
 }
 
-window.addEventListener('message', (event: MessageEvent<TrainingViewHostMessage>) => {
-  const m = event.data;
-  if (typeof m !== 'object' || m === null || m.type !== 'setState') return;
+onHostMessage(TrainingViewHostMessageSchema, 'training view host', (m) => {
   render(m.state);
 });
 

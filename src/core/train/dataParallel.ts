@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Optimizer } from './optimizer';
-import type { FromReplica, ReplicaInit, ToReplica } from './replicaProtocol';
+import { checkMessage } from '../message';
+import { FromReplicaSchema, REPLY_TYPE, type FromReplica, type ReplicaReplies, type ReplicaRequest, type ToReplica } from './replicaProtocol';
 import { computeGradients, type LossFn, type StepResult } from './trainStep';
 
 export function defaultReplicaPath(): string {
@@ -15,13 +16,22 @@ export function defaultReplicaPath(): string {
 }
 
 export class ReplicaPair {
-  private pending: ((msg: FromReplica) => void) | undefined;
+  /** Requests waiting for their reply, by id. */
+  private readonly pending = new Map<number, (reply: FromReplica) => void>();
+  private nextId = 0;
   private failure: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (msg: FromReplica) => {
-      if (msg.type === 'error') this.fail(new Error(`Data-parallel replica failed: ${msg.message}`));
-      else this.pending?.(msg);
+    worker.on('message', (raw: unknown) => {
+      let msg: FromReplica;
+      try {
+        msg = checkMessage(FromReplicaSchema, raw, 'data-parallel replica');
+      } catch (e) {
+        this.fail(e as Error);
+        return;
+      }
+      if (msg.type === 'error' && msg.id === undefined) this.fail(new Error(`Data-parallel replica failed: ${msg.message}`));
+      else if (msg.id !== undefined) this.pending.get(msg.id)?.(msg);
     });
     worker.on('error', (e) => this.fail(new Error(`Data-parallel replica crashed: ${e.message}`)));
     worker.on('exit', (code) => this.fail(new Error(`Data-parallel replica exited (code ${code}).`)));
@@ -29,27 +39,30 @@ export class ReplicaPair {
 
   private fail(e: Error): void {
     this.failure ??= e;
-    const p = this.pending;
-    this.pending = undefined;
-    p?.({ type: 'error', message: e.message });
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p({ type: 'error', message: e.message });
   }
 
-  private request(msg: ToReplica, transfer: ArrayBuffer[] = []): Promise<FromReplica> {
+  /** Posts the request made for a fresh id and resolves with the reply carrying that id, or rejects with the replica's error. */
+  private request<K extends keyof ReplicaReplies>(kind: K, make: (id: number) => Extract<ToReplica, { type: K }>, transfer: ArrayBuffer[] = []): Promise<ReplicaReplies[K]> {
     if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending = (reply) => {
-        this.pending = undefined;
-        if (reply.type === 'error') reject(this.failure ?? new Error(reply.message));
-        else resolve(reply);
-      };
-      this.worker.postMessage(msg, transfer);
+      this.pending.set(id, (reply) => {
+        this.pending.delete(id);
+        if (reply.type === 'error') reject(this.failure ?? new Error(`Data-parallel replica failed: ${reply.message}`));
+        else if (reply.type !== REPLY_TYPE[kind]) reject(new Error(`Data-parallel replica answered '${kind}' with '${reply.type}'.`));
+        else resolve(reply as ReplicaReplies[K]);
+      });
+      this.worker.postMessage(make(id), transfer);
     });
   }
 
-  static async start(init: ReplicaInit, workerPath = defaultReplicaPath()): Promise<ReplicaPair> {
+  static async start(init: ReplicaRequest<'init'>, workerPath = defaultReplicaPath()): Promise<ReplicaPair> {
     if (!existsSync(workerPath)) throw new Error(`Replica worker script not found at '${workerPath}' (run npm run build).`);
     const pair = new ReplicaPair(new Worker(workerPath));
-    await pair.request(init);
+    await pair.request('init', (id) => ({ ...init, id }));
     return pair;
   }
 
@@ -70,14 +83,13 @@ export class ReplicaPair {
     const n = shape[0];
     const half = Math.ceil(n / 2);
     const row = x.length / n;
-    const theirs = this.request({ type: 'grads', x: x.slice(half * row), y: y.slice(half), shape: [n - half, ...shape.slice(1)] });
+    const theirs = this.request('grads', (id) => ({ type: 'grads', id, x: x.slice(half * row), y: y.slice(half), shape: [n - half, ...shape.slice(1)] }));
     // Compute our half while the replica computes its half; the request above is already posted.
     const ours = computeGradients(model, vars, lossFn, x.subarray(0, half * row), y.subarray(0, half), [half, ...shape.slice(1)]);
     const reply = await theirs.catch((e: unknown) => {
       tf.dispose(ours.grads);
       throw e;
     });
-    if (reply.type !== 'grads') throw new Error('Data-parallel replica sent an unexpected reply.');
     const wOurs = half / n;
     const averaged = tf.tidy(() =>
       ours.grads.map((g, i) => tf.add(tf.mul(g, wOurs), tf.mul(tf.tensor(reply.grads[i], g.shape), 1 - wOurs))),

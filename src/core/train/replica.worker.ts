@@ -5,7 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../tf/backend';
 import { buildModel } from './models';
 import { Optimizer } from './optimizer';
-import type { FromReplica, ReplicaInit, ToReplica } from './replicaProtocol';
+import { checkMessage } from '../message';
+import { ToReplicaSchema, type FromReplica, type ReplicaInit } from './replicaProtocol';
 import { Rng } from '../rng';
 import { lossFunction } from './trainRun';
 import { computeGradients, type LossFn } from './trainStep';
@@ -29,12 +30,15 @@ async function init(msg: ReplicaInit): Promise<void> {
   state = { model, vars, optimizer, lossFn: lossFunction(msg.loss, msg.sourcePrior) };
 }
 
-port.on('message', (msg: ToReplica) => {
+port.on('message', (raw: unknown) => {
   void (async () => {
+    let id: { id?: number } = {};
     try {
+      const msg = checkMessage(ToReplicaSchema, raw, 'data-parallel replica (from the loop)');
+      if (msg.type !== 'apply') id = { id: msg.id };
       if (msg.type === 'init') {
         await init(msg);
-        post({ type: 'ready' });
+        post({ type: 'ready', id: msg.id });
         return;
       }
       if (!state) throw new Error('replica used before init');
@@ -42,7 +46,7 @@ port.on('message', (msg: ToReplica) => {
         const r = computeGradients(state.model, state.vars, state.lossFn, msg.x, msg.y, msg.shape);
         const grads = r.grads.map((g) => g.dataSync() as Float32Array);
         tf.dispose(r.grads);
-        post({ type: 'grads', grads, loss: r.loss, correct: r.correct }, grads.map((g) => g.buffer as ArrayBuffer));
+        post({ type: 'grads', id: msg.id, grads, loss: r.loss, correct: r.correct }, grads.map((g) => g.buffer as ArrayBuffer));
       } else {
         const named: tf.NamedTensorMap = {};
         state.vars.forEach((v, i) => (named[v.name] = tf.tensor(msg.grads[i], v.shape)));
@@ -50,7 +54,7 @@ port.on('message', (msg: ToReplica) => {
         tf.dispose(Object.values(named));
       }
     } catch (e) {
-      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      post({ type: 'error', ...id, message: e instanceof Error ? e.message : String(e) });
     }
   })();
 });

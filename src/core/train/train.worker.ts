@@ -1,7 +1,8 @@
 // Worker-thread entry (bundled to dist/train.worker.js): runs one training run off the host thread and
 // reports through the typed messages of workerMessages.ts.
 import { parentPort } from 'node:worker_threads';
-import { isHostToWorker, type WorkerToHost } from './workerMessages';
+import { checkMessage } from '../message';
+import { HostToWorkerSchema, type HostToWorker, type WorkerToHost } from './workerMessages';
 import { parseTestFault, TEST_FAULT_ENV, TEST_FAULT_EXIT_CODE, type TestFault } from './testFault';
 import { trainRun } from './trainRun';
 
@@ -10,9 +11,12 @@ if (!port) throw new Error('train.worker must run as a worker thread.');
 const post = (msg: WorkerToHost): void => port.postMessage(msg);
 let controller: AbortController | undefined;
 
-port.on('message', (msg: unknown) => {
-  if (!isHostToWorker(msg)) {
-    post({ type: 'log', level: 'warn', message: `ignored an unknown message: ${JSON.stringify(msg)}` });
+port.on('message', (raw: unknown) => {
+  let msg: HostToWorker;
+  try {
+    msg = checkMessage(HostToWorkerSchema, raw, 'training worker (from host)');
+  } catch (e) {
+    post({ type: 'log', level: 'warn', message: `Ignored a message: ${(e as Error).message}` });
     return;
   }
   if (msg.type === 'cancel') {

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EpochRecord, TrainedRunRecord } from '../runs/record';
-import { isWorkerToHost, type HostToWorker, type LogLevel, type TrainProgress } from './workerMessages';
+import { checkMessage } from '../message';
+import { WorkerToHostSchema, type HostToWorker, type LogLevel, type TrainProgress, type WorkerToHost } from './workerMessages';
 import { checkpointPath } from './checkpoint';
 import { resolveConfig, type TrainConfigInput } from './config';
 import { workerJob } from '../workerJob';
@@ -52,8 +53,15 @@ export function startTrainingWorker(input: TrainConfigInput, opts: WorkerOptions
     crashed: (e) => new Error(crashMessage(`crashed (${e.message})`, config.outDir)),
     exited: (code) => new Error(crashMessage(`stopped unexpectedly (exit code ${code})`, config.outDir)),
   });
-  worker.on('message', (msg: unknown) => {
-    if (!isWorkerToHost(msg)) return;
+  worker.on('message', (raw: unknown) => {
+    let msg: WorkerToHost;
+    try {
+      msg = checkMessage(WorkerToHostSchema, raw, 'training worker');
+    } catch (e) {
+      // As before the schemas: a malformed message is skipped (the run goes on), now with a warning.
+      for (const l of logListeners) l('warn', `Ignored a message: ${(e as Error).message}`);
+      return;
+    }
     switch (msg.type) {
       case 'progress':
         for (const l of progressListeners) l(msg.progress);

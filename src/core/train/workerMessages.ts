@@ -1,61 +1,50 @@
 // The typed contract between a training worker and its host (extension, CLI): progress, logs, epochs and
-// the finished run's record. Pure types plus guards, safe for every side; src/protocol re-exports it.
-import type { TrainConfig } from '../runs/config';
-import type { EpochRecord, TrainedRunRecord } from '../runs/record';
+// the finished run's record, as valibot schemas checked on arrival; src/protocol re-exports it.
+import * as v from 'valibot';
+import { TrainConfigSchema } from '../runs/config';
+import { EpochRecordSchema, RunRecordSchema, type RunRecord, type TrainedRunRecord } from '../runs/record';
 
-export type Phase = 'scan' | 'decode' | 'train' | 'evaluate';
+/** A number that may be NaN or infinite: a webview receives those as null (JSON), so null reads back as NaN. */
+export const looseNumber = v.pipe(v.nullable(v.number()), v.transform((x) => x ?? Number.NaN));
+const whole = v.pipe(v.number(), v.integer(), v.minValue(0));
 
-export interface TrainProgress {
-  readonly phase: Phase;
+const PhaseSchema = v.picklist(['scan', 'decode', 'train', 'evaluate']);
+export type Phase = v.InferOutput<typeof PhaseSchema>;
+
+export const TrainProgressSchema = v.object({
+  phase: PhaseSchema,
   /** 1-based epoch; 0 before training starts. */
-  readonly epoch: number;
-  readonly epochs: number;
+  epoch: whole,
+  epochs: whole,
   /** Step within the phase (images decoded, batches trained, batches evaluated). */
-  readonly step: number;
-  readonly steps: number;
-  /** Running means over the current epoch. */
-  readonly loss: { readonly total: number };
-  readonly accuracy: number;
-  readonly lr: number;
-  readonly imagesPerSec: number;
-  readonly etaSec: number;
-  readonly backend: string;
+  step: whole,
+  steps: whole,
+  /** Running means over the current epoch (NaN before the first batch). */
+  loss: v.object({ total: looseNumber }),
+  accuracy: looseNumber,
+  lr: looseNumber,
+  imagesPerSec: looseNumber,
+  etaSec: looseNumber,
+  backend: v.string(),
   /** Why that backend was chosen (also in the log and run.json). */
-  readonly backendReason: string;
-}
+  backendReason: v.string(),
+});
+export type TrainProgress = v.InferOutput<typeof TrainProgressSchema>;
 
-export type HostToWorker = { readonly type: 'start'; readonly config: TrainConfig } | { readonly type: 'cancel' };
+const isTrained = (r: RunRecord): r is TrainedRunRecord =>
+  r.config !== undefined && 'model' in r.config && r.backend !== undefined && r.history !== undefined && r.input !== undefined && r.timings !== undefined;
 
-export type LogLevel = 'info' | 'warn';
+export const HostToWorkerSchema = v.variant('type', [v.object({ type: v.literal('start'), config: TrainConfigSchema }), v.object({ type: v.literal('cancel') })]);
+export type HostToWorker = v.InferOutput<typeof HostToWorkerSchema>;
 
-export type WorkerToHost =
-  | { readonly type: 'progress'; readonly progress: TrainProgress }
-  | { readonly type: 'log'; readonly level: LogLevel; readonly message: string }
-  | { readonly type: 'epoch'; readonly record: EpochRecord }
-  | { readonly type: 'result'; readonly record: TrainedRunRecord }
-  | { readonly type: 'error'; readonly message: string };
+const LogLevelSchema = v.picklist(['info', 'warn']);
+export type LogLevel = v.InferOutput<typeof LogLevelSchema>;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
-
-export function isHostToWorker(v: unknown): v is HostToWorker {
-  return isObject(v) && (v.type === 'cancel' || (v.type === 'start' && isObject(v.config)));
-}
-
-export function isWorkerToHost(v: unknown): v is WorkerToHost {
-  if (!isObject(v)) return false;
-  switch (v.type) {
-    case 'progress':
-      return isObject(v.progress);
-    case 'log':
-      return typeof v.message === 'string';
-    case 'epoch':
-    case 'result':
-      return isObject(v.record);
-    case 'error':
-      return typeof v.message === 'string';
-    default:
-      return false;
-  }
-}
+export const WorkerToHostSchema = v.variant('type', [
+  v.object({ type: v.literal('progress'), progress: TrainProgressSchema }),
+  v.object({ type: v.literal('log'), level: LogLevelSchema, message: v.string() }),
+  v.object({ type: v.literal('epoch'), record: EpochRecordSchema }),
+  v.object({ type: v.literal('result'), record: v.pipe(RunRecordSchema, v.guard(isTrained, 'must be a trained run record')) }),
+  v.object({ type: v.literal('error'), message: v.string() }),
+]);
+export type WorkerToHost = v.InferOutput<typeof WorkerToHostSchema>;

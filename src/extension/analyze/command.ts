@@ -8,12 +8,12 @@ import type { AnalyzeResult } from '../../core/dataset/types';
 import type { AnalyzeWebviewMessage } from '../../protocol/analyze';
 import { outputChannel } from '../log';
 import { scanSettings } from '../settings';
-import { AnalyzePanel } from './panel';
+import type { AnalyzePanel, AnalyzePanels } from './panel';
 import { pickDatasetFolder } from './pickDataset';
 import { ScanCancelled, scanInWorker } from './scanInWorker';
 import { resultAsCsv } from './exportResult';
 
-export function registerAnalyzeCommand(context: vscode.ExtensionContext): vscode.Disposable {
+export function registerAnalyzeCommand(context: vscode.ExtensionContext, panels: AnalyzePanels): vscode.Disposable {
   const distDir = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
 
   async function scan(root: string, panel: AnalyzePanel): Promise<AnalyzeResult | undefined> {
@@ -85,7 +85,7 @@ export function registerAnalyzeCommand(context: vscode.ExtensionContext): vscode
   return vscode.commands.registerCommand('lade.analyze', async (arg?: unknown) => {
     const folder = await pickDatasetFolder(arg);
     if (!folder) return undefined;
-    const panel = AnalyzePanel.show(context.extensionUri, folder.fsPath, (m, p) => void onMessage(m, p));
+    const panel = panels.show(folder.fsPath, (m, p) => void onMessage(m, p));
     return scan(folder.fsPath, panel);
   });
 }

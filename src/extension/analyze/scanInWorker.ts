@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { AnalyzeResult } from '../../core/dataset/types';
 import { workerJob } from '../../core/workerJob';
 import type { AnalyzeProgress } from '../../protocol/analyze';
-import { parseScanWorkerMessage, type ScanHostMessage, type ScanJob } from '../../protocol/scanWorker';
+import { checkMessage } from '../../core/message';
+import { ScanWorkerMessageSchema, type ScanHostMessage, type ScanJob } from '../../protocol/scanWorker';
 
 export class ScanCancelled extends Error {
   constructor() {
@@ -33,7 +34,7 @@ export function scanInWorker(
   worker.on('message', (raw: unknown) => {
     let m;
     try {
-      m = parseScanWorkerMessage(raw);
+      m = checkMessage(ScanWorkerMessageSchema, raw, 'scan worker');
     } catch (err) {
       run.reject(err);
       return;

@@ -1,19 +1,19 @@
 // "LADE: Estimate Deployment Prior": a run's model over a folder of unlabelled images, EM+BCTS (or EM, BBSE)
 // with bootstrap intervals, all in a worker thread under a cancellable progress notification; the estimate
-// becomes a named prior in the prior editor (through lade.applyPrior), ready to use and save.
+// becomes a named prior in the prior editor (handed to it directly), ready to use and save.
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { reportFailure } from '../errors';
 import type { EstimateJob, EstimateMethodName, PriorEstimate } from '../../protocol/estimateWorker';
 import type { BackendSetting } from '../../protocol/training';
 import { outputChannel } from '../log';
-import { MetricsPanel } from '../metrics/panel';
 import type { RunFolder } from '../../core/runs';
+import type { MetricsPanels } from '../metrics/panel';
 import { listRuns } from '../metrics/runFolders';
-import { PRIOR_VIEW_ID } from '../priors/view';
+import { PRIOR_VIEW_ID, type PriorEditorView } from '../priors/view';
 import { calibrationSplits, parseEstimateArgument, resolveRun, runProblem, splitProblem } from './argument';
 import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
-import { applyPriorArgument, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from './handoff';
+import { estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from './handoff';
 import { workspaceRoot } from '../workspace';
 
 export const ESTIMATE_COMMAND = 'lade.estimatePrior';
@@ -126,14 +126,14 @@ const PANEL_READY_MS = 15_000;
  * The prior editor edits the classes of the run open in the metrics panel: open this run there unless it
  * already is, then apply. False when the run could not be opened (a run folder outside .lade/runs).
  */
-async function handToPriorEditor(run: RunFolder, estimate: PriorEstimate, name: string): Promise<boolean> {
-  const isOpen = (): boolean => !!MetricsPanel.open?.selected.runs.some((r) => path.resolve(r.dir) === path.resolve(run.dir));
+async function handToPriorEditor(to: EstimateHandoff, run: RunFolder, estimate: PriorEstimate, name: string): Promise<boolean> {
+  const isOpen = (): boolean => !!to.metrics.open?.selected.runs.some((r) => path.resolve(r.dir) === path.resolve(run.dir));
   if (!isOpen()) await vscode.commands.executeCommand('lade.showMetrics', [run.name]);
-  const panel = MetricsPanel.open;
+  const panel = to.metrics.open;
   if (!panel || !isOpen()) return false;
-  // One webview at a time (see MetricsPanel.whenReady); past the wait, focus the editor anyway.
+  // One webview at a time (see WebviewChannel.whenReady); past the wait, focus the editor anyway.
   await panel.whenReady(PANEL_READY_MS);
-  await vscode.commands.executeCommand('lade.applyPrior', applyPriorArgument(estimate, name));
+  await to.priorEditor.applyNamedPrior(estimatedPrior(estimate, name));
   await vscode.commands.executeCommand(`${PRIOR_VIEW_ID}.focus`);
   return true;
 }
@@ -157,7 +157,13 @@ function report(outcome: EstimatePriorOutcome, run: RunFolder): void {
     .then((action) => (action ? log.show(true) : undefined));
 }
 
-export function registerEstimatePriorCommand(context: vscode.ExtensionContext): vscode.Disposable {
+/** Where an estimate goes: the metrics panel opens its run, the prior editor takes the prior. */
+export interface EstimateHandoff {
+  readonly metrics: MetricsPanels;
+  readonly priorEditor: PriorEditorView;
+}
+
+export function registerEstimatePriorCommand(context: vscode.ExtensionContext, to: EstimateHandoff): vscode.Disposable {
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'estimate.worker.js').fsPath;
   return vscode.commands.registerCommand(ESTIMATE_COMMAND, async (arg?: unknown): Promise<EstimatePriorOutcome | undefined> => {
     if (!vscode.workspace.isTrusted) {
@@ -194,7 +200,7 @@ export function registerEstimatePriorCommand(context: vscode.ExtensionContext): 
     const name = estimatedPriorName(req.folder, new Date());
     let applied = false;
     try {
-      applied = await handToPriorEditor(req.run, estimate, name);
+      applied = await handToPriorEditor(to, req.run, estimate, name);
     } catch (err) {
       log.warn(`Could not apply '${name}' in the prior editor: ${(err as Error).message}`);
     }

@@ -2,8 +2,9 @@
 // and cancellation. No vscode here: the cancellation token is anything with VS Code's token shape.
 import { Worker } from 'node:worker_threads';
 import { workerJob } from '../../core/workerJob';
+import { checkMessage } from '../../core/message';
 import {
-  parseEstimateWorkerMessage,
+  EstimateWorkerMessageSchema,
   type EstimateHostMessage,
   type EstimateJob,
   type EstimateWorkerMessage,
@@ -45,7 +46,7 @@ export function estimateInWorker(
   worker.on('message', (raw: unknown) => {
     let m: EstimateWorkerMessage;
     try {
-      m = parseEstimateWorkerMessage(raw);
+      m = checkMessage(EstimateWorkerMessageSchema, raw, 'estimate worker');
     } catch (err) {
       run.reject(err);
       return;

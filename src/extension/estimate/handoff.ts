@@ -1,7 +1,8 @@
-// What the command hands on once the worker has estimated: the prior's name, the argument of
-// lade.applyPrior (the prior editor's extension point), the lines for the LADE output channel, and the
+// What the command hands on once the worker has estimated: the prior's name, the named prior the prior
+// editor takes, the lines for the LADE output channel, and the
 // progress notification's text and fraction per phase. No vscode here.
 import path from 'node:path';
+import type { NamedPrior } from '../../core/priors/files';
 import type { EstimateWorkerProgress, PriorEstimate } from '../../protocol/estimateWorker';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -13,20 +14,13 @@ export function estimatedPriorName(folder: string, date: Date): string {
   return `estimated-${base}-${stamp}`;
 }
 
-/** { name, origin, shares: {class: share}, intervals: {class: [lo, hi]} }, the shape lade.applyPrior reads. */
-export interface ApplyPriorArgument {
-  readonly name: string;
-  readonly origin: string;
-  readonly shares: Readonly<Record<string, number>>;
-  readonly intervals?: Readonly<Record<string, readonly [number, number]>>;
-}
-
-export function applyPriorArgument(estimate: PriorEstimate, name: string): ApplyPriorArgument {
+/** The estimate as a named prior, as the prior editor takes it (and would save it). */
+export function estimatedPrior(estimate: PriorEstimate, name: string): NamedPrior {
   const { classes, intervals } = estimate;
   const origin = `estimated (${estimate.method}, calibrated on ${estimate.calibrationSplit}) from ${estimate.images} images in ${estimate.folder}`;
-  const shares = Object.fromEntries(classes.map((c, i) => [c, estimate.prior[i] ?? 0]));
-  if (!intervals) return { name, origin, shares };
-  return { name, origin, shares, intervals: Object.fromEntries(classes.map((c, i) => [c, [intervals.lo[i] ?? 0, intervals.hi[i] ?? 0] as const])) };
+  const prior = { name, origin, classes, shares: estimate.prior };
+  if (!intervals) return prior;
+  return { ...prior, intervals: classes.map((_, i) => [intervals.lo[i] ?? 0, intervals.hi[i] ?? 0] as const) };
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerJob } from '../../core/workerJob';
-import { parseExportWorkerMessage, type ExportHostMessage, type ExportJob } from '../../protocol/exportWorker';
+import { checkMessage } from '../../core/message';
+import { ExportWorkerMessageSchema, type ExportHostMessage, type ExportJob } from '../../protocol/exportWorker';
 
 export function exportInWorker(distDir: string, job: ExportJob): Promise<{ name: string; reason: string }> {
   const worker = new Worker(path.join(distDir, 'export.worker.js'));
@@ -12,7 +13,7 @@ export function exportInWorker(distDir: string, job: ExportJob): Promise<{ name:
   });
   worker.on('message', (raw: unknown) => {
     try {
-      const m = parseExportWorkerMessage(raw);
+      const m = checkMessage(ExportWorkerMessageSchema, raw, 'export worker');
       if (m.type === 'done') run.resolve(m.backend);
       else run.reject(new Error(m.message));
     } catch (err) {

@@ -3,7 +3,7 @@
 // the webview fetches the binary and re-evaluates in a web worker on every prior change.
 import * as vscode from 'vscode';
 import {
-  parseMetricsWebviewMessage,
+  MetricsWebviewMessageSchema,
   type MetricsHostMessage,
   type MetricsRun,
   type MetricsState,
@@ -11,10 +11,11 @@ import {
 } from '../../protocol/metricsPanel';
 import { outputChannel } from '../log';
 import { scanSettings } from '../settings';
+import { WebviewChannel } from '../webview/channel';
 import { webviewHtml } from '../webview/html';
 import type { RunFolder } from '../../core/runs';
 import { perClassTestCount, readLabels, runChoice, sameClasses } from './runFolders';
-import type { LadeSession } from './session';
+import type { LadeSession } from '../session';
 
 /** Splits in the order the panel prefers them. */
 const SPLIT_PREFERENCE = ['test', 'val', 'validation'];
@@ -25,85 +26,80 @@ export interface MetricsSelection {
   readonly split?: string;
 }
 
-export class MetricsPanel {
-  private static current: MetricsPanel | undefined;
-  private ready = false;
-  private readonly readyWaiters: (() => void)[] = [];
-  private selection: MetricsSelection;
-  private state: MetricsState;
-  private readonly disposables: vscode.Disposable[] = [];
+/** The feature's one metrics panel (created in activate()): shows it, and says which runs it has open. */
+export class MetricsPanels {
+  private current: MetricsPanel | undefined;
 
-  static show(extensionUri: vscode.Uri, session: LadeSession, selection: MetricsSelection, onMessage: (m: MetricsWebviewMessage, panel: MetricsPanel) => void): MetricsPanel {
-    const existing = MetricsPanel.current;
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: LadeSession,
+  ) {}
+
+  show(selection: MetricsSelection, onMessage: (m: MetricsWebviewMessage, panel: MetricsPanel) => void): MetricsPanel {
+    const existing = this.current;
     if (existing) {
       existing.select(selection);
-      existing.panel.reveal();
+      existing.reveal();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel('lade.metrics', 'LADE Metrics', vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
-    MetricsPanel.current = new MetricsPanel(panel, extensionUri, session, selection, onMessage);
-    return MetricsPanel.current;
+    const created = new MetricsPanel(panel, this.extensionUri, this.session, selection, onMessage, () => {
+      if (this.current === created) this.current = undefined;
+    });
+    this.current = created;
+    return created;
   }
 
-  static get open(): MetricsPanel | undefined {
-    return MetricsPanel.current;
+  get open(): MetricsPanel | undefined {
+    return this.current;
   }
+}
 
-  private constructor(
+export class MetricsPanel {
+  private selection: MetricsSelection;
+  private state: MetricsState;
+  private readonly channel: WebviewChannel<MetricsWebviewMessage, MetricsHostMessage>;
+  private readonly disposables: { dispose(): void }[] = [];
+
+  constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly session: LadeSession,
     selection: MetricsSelection,
     onMessage: (m: MetricsWebviewMessage, panel: MetricsPanel) => void,
+    onDispose: () => void,
   ) {
     this.selection = selection;
     this.state = { status: 'empty', available: [], message: 'Loading…' };
+    // A reloaded or re-shown webview starts empty: give it everything again.
+    this.channel = new WebviewChannel({
+      channel: 'metrics panel',
+      schema: MetricsWebviewMessageSchema,
+      fullState: () => {
+        const target = session.target;
+        return target ? [{ type: 'setState', state: this.state }, { type: 'setTarget', prior: target }] : [{ type: 'setState', state: this.state }];
+      },
+      onMessage: (m) => onMessage(m, this),
+      warn: (text) => outputChannel().warn(text),
+    });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lade.svg');
     this.select(selection);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'metrics', 'LADE Metrics');
-    panel.webview.onDidReceiveMessage(
-      (raw: unknown) => {
-        let m: MetricsWebviewMessage;
-        try {
-          m = parseMetricsWebviewMessage(raw);
-        } catch (err) {
-          outputChannel().warn(`Ignored a message from the metrics panel: ${(err as Error).message}`);
-          return;
-        }
-        if (m.type === 'ready') {
-          // A reloaded or re-shown webview starts empty: give it everything again.
-          this.ready = true;
-          for (const wake of this.readyWaiters.splice(0)) wake();
-          this.post({ type: 'setState', state: this.state });
-          const target = session.target;
-          if (target) this.post({ type: 'setTarget', prior: target });
-        }
-        onMessage(m, this);
-      },
-      undefined,
-      this.disposables,
-    );
-    this.disposables.push(session.onTarget((prior) => this.post({ type: 'setTarget', prior })));
+    this.disposables.push(this.channel.attach(panel.webview));
+    this.disposables.push(session.onTarget((prior) => this.channel.post({ type: 'setTarget', prior })));
     panel.onDidDispose(() => {
-      MetricsPanel.current = undefined;
       for (const d of this.disposables) d.dispose();
+      onDispose();
     });
   }
 
-  /**
-   * Resolves true once the webview has said 'ready', false after `timeoutMs`. Callers that open another
-   * webview next wait for it: code-server serves all webviews from one origin, and two loading at once
-   * can leave one blank (its service worker never takes control).
-   */
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** See WebviewChannel.whenReady. */
   whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.ready) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.readyWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.channel.whenReady(timeoutMs);
   }
 
   get selected(): MetricsSelection {
@@ -163,10 +159,6 @@ export class MetricsPanel {
 
   private setState(state: MetricsState): void {
     this.state = state;
-    this.post({ type: 'setState', state });
-  }
-
-  private post(m: MetricsHostMessage): void {
-    if (this.ready) void this.panel.webview.postMessage(m);
+    this.channel.post({ type: 'setState', state });
   }
 }

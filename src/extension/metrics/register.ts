@@ -1,23 +1,18 @@
-// Registers the prior editor view, the metrics panel and their commands around one shared session.
+// Registers the metrics panel's commands around the session and the panel registry activate() created.
 //   lade.showMetrics          pick runs from .lade/runs and open the metrics panel
 //   lade.exportAdjustedModel  the selected run's model with the current prior folded into its last bias
-//   lade.applyPrior           extension point: apply (and optionally save) a named prior made elsewhere
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { reportFailure } from '../errors';
-import { PriorError } from '../../core/priors';
-import { parsePriorFile, PRIOR_FILE_FORMAT, type NamedPrior } from '../../core/priors/files';
 import type { MetricsWebviewMessage } from '../../protocol/metricsPanel';
-import { isRecord } from '../../protocol/validate';
 import { outputChannel } from '../log';
-import { PRIOR_VIEW_ID, PriorEditorView } from '../priors/view';
 import { adjustment } from '../../core/priors/adjustment';
 import type { BackendSetting } from '../../protocol/training';
+import type { LadeSession } from '../session';
 import { exportInWorker } from './exportInWorker';
-import { MetricsPanel } from './panel';
+import type { MetricsPanel, MetricsPanels } from './panel';
 import type { RunFolder } from '../../core/runs';
 import { listRuns, sameClasses } from './runFolders';
-import { LadeSession } from './session';
 import { workspaceRoot } from '../workspace';
 
 function runsNow(): RunFolder[] {
@@ -49,19 +44,9 @@ async function pickRuns(runs: readonly RunFolder[], names?: readonly string[]): 
   return picked?.map((p) => p.run);
 }
 
-/** Accepts { name, origin?, shares: {class: share}, intervals?: {class: [lo, hi]}, save? } with the prior file's checks. */
-function namedPriorArgument(arg: unknown): { prior: NamedPrior; save: boolean } {
-  if (!isRecord(arg)) throw new PriorError('lade.applyPrior: expected { name, shares: { class: share }, intervals?, save? }.');
-  const text = JSON.stringify({ format: PRIOR_FILE_FORMAT, version: 1, name: arg.name, origin: arg.origin ?? 'applied', shares: arg.shares, intervals: arg.intervals });
-  return { prior: parsePriorFile(text, 'lade.applyPrior'), save: arg.save === true };
-}
-
-export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vscode.Disposable {
-  const session = new LadeSession();
-  const priorView = new PriorEditorView(context.extensionUri, session);
-
+export function registerMetrics(context: vscode.ExtensionContext, session: LadeSession, panels: MetricsPanels): vscode.Disposable {
   async function exportModel(runName?: string): Promise<void> {
-    const panel = MetricsPanel.open;
+    const panel = panels.open;
     const target = session.target;
     const root = workspaceRoot();
     if (!panel || !target || !root) {
@@ -117,12 +102,11 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
   }
 
   return vscode.Disposable.from(
-    vscode.window.registerWebviewViewProvider(PRIOR_VIEW_ID, priorView, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('lade.showMetrics', async (names?: unknown) => {
       const available = runsNow();
       const chosen = await pickRuns(available, Array.isArray(names) && names.every((n) => typeof n === 'string') ? names : undefined);
       if (!chosen) return undefined;
-      MetricsPanel.show(context.extensionUri, session, { available, runs: chosen }, onPanelMessage);
+      panels.show({ available, runs: chosen }, onPanelMessage);
       return chosen.map((r) => r.name);
     }),
     vscode.commands.registerCommand('lade.exportAdjustedModel', async () => {
@@ -131,10 +115,6 @@ export function registerPriorsAndMetrics(context: vscode.ExtensionContext): vsco
       } catch (err) {
         void reportFailure('Export of the adjusted model failed', err);
       }
-    }),
-    vscode.commands.registerCommand('lade.applyPrior', async (arg: unknown) => {
-      const { prior, save } = namedPriorArgument(arg);
-      await priorView.applyNamedPrior(prior, { save });
     }),
   );
 }

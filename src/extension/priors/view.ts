@@ -7,62 +7,58 @@ import * as vscode from 'vscode';
 import { PriorError } from '../../core/priors';
 import { DEFAULT_PER_CLASS_TEST_COUNT } from '../../core/priors/presets';
 import { alignToClasses, parseImport, type ClassValues, type NamedPrior } from '../../core/priors/files';
+import { targetPrior, withLabel, type TargetPrior } from '../../core/priors/target';
 import {
-  parsePriorEditorWebviewMessage,
+  PriorEditorWebviewMessageSchema,
   type PriorEditorHostMessage,
   type PriorEditorState,
   type PriorEditorWebviewMessage,
   type PriorNotice,
-  type TargetPrior,
 } from '../../protocol/priorEditor';
 import type { AnalyzeResult } from '../../core/dataset/types';
-import { AnalyzePanel } from '../analyze/panel';
 import { scanInWorker } from '../analyze/scanInWorker';
 import { outputChannel } from '../log';
-import type { LadeSession } from '../metrics/session';
+import type { LadeSession } from '../session';
 import { scanSettings } from '../settings';
+import { WebviewChannel } from '../webview/channel';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { listPriors, priorsDir, readPrior, writePrior } from './store';
 import { workspaceRoot } from '../workspace';
 
 export const PRIOR_VIEW_ID = 'lade.priorEditor';
 
+/** Datasets analysed elsewhere in this window (the open Label Distribution panels), most recent first. */
+export type ScannedDatasets = () => readonly AnalyzeResult[];
+
 export class PriorEditorView implements vscode.WebviewViewProvider {
-  private view: vscode.WebviewView | undefined;
-  private ready = false;
   private notice: PriorNotice | undefined;
   /** Folders this view scanned in this session, by root: offered again without a rescan. */
   private readonly scans = new Map<string, AnalyzeResult>();
+  private readonly channel: WebviewChannel<PriorEditorWebviewMessage, PriorEditorHostMessage>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: LadeSession,
+    private readonly scanned: ScannedDatasets,
   ) {
+    this.channel = new WebviewChannel({
+      channel: 'prior editor',
+      schema: PriorEditorWebviewMessageSchema,
+      fullState: () => [{ type: 'setState', state: this.state() }],
+      onMessage: (m) => void this.onMessage(m).catch((err: unknown) => this.fail(err)),
+      warn: (text) => outputChannel().warn(text),
+    });
     session.onContext(() => {
       this.notice = undefined;
-      this.pushState();
+      this.channel.refresh();
     });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.ready = false;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'priorEditor', 'Target Prior');
-    view.webview.onDidReceiveMessage((raw: unknown) => {
-      let m: PriorEditorWebviewMessage;
-      try {
-        m = parsePriorEditorWebviewMessage(raw);
-      } catch (err) {
-        outputChannel().warn(`Ignored a message from the prior editor: ${(err as Error).message}`);
-        return;
-      }
-      void this.onMessage(m).catch((err: unknown) => this.fail(err));
-    });
-    view.onDidDispose(() => {
-      this.view = undefined;
-      this.ready = false;
-    });
+    const listener = this.channel.attach(view.webview);
+    view.onDidDispose(() => listener.dispose());
   }
 
   /**
@@ -82,13 +78,13 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
       writePrior(priorsDir(root), prior);
     }
     const text = options.notice ?? (missing.length ? `${missing.length} classes not in '${prior.name}' get share 0: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}` : undefined);
-    this.apply({ label: prior.name, shares: Array.from(shares), ...(intervals ? { intervals } : {}) }, text ? { level: 'info', text } : undefined);
+    this.apply(targetPrior(prior.name, shares, intervals), text ? { level: 'info', text } : undefined);
   }
 
   private apply(target: TargetPrior, notice?: PriorNotice): void {
     this.session.setTarget(target);
     this.notice = notice;
-    this.post(notice ? { type: 'applyPrior', prior: target, notice } : { type: 'applyPrior', prior: target });
+    this.channel.post(notice ? { type: 'applyPrior', prior: target, notice } : { type: 'applyPrior', prior: target });
   }
 
   private state(): PriorEditorState {
@@ -109,26 +105,16 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
     };
   }
 
-  private pushState(): void {
-    this.post({ type: 'setState', state: this.state() });
-  }
-
-  private post(m: PriorEditorHostMessage): void {
-    if (this.ready) void this.view?.webview.postMessage(m);
-  }
-
   private fail(err: unknown): void {
     const text = (err as Error).message;
     outputChannel().warn(`Prior editor: ${text}`);
     this.notice = { level: 'error', text };
-    this.pushState();
+    this.channel.refresh();
   }
 
   private async onMessage(m: PriorEditorWebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
-        this.ready = true;
-        this.pushState();
         return;
       case 'targetChanged':
         this.session.setTarget(m.prior);
@@ -139,9 +125,9 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
         if (!context) return;
         if (!root) throw new PriorError('Open a workspace folder to save priors in .lade/priors/.');
         const file = writePrior(priorsDir(root), { name: m.name, origin: m.prior.label === m.name ? 'edited' : m.prior.label, classes: context.classes, shares: m.prior.shares, ...(m.prior.intervals ? { intervals: m.prior.intervals } : {}) });
-        this.session.setTarget({ ...m.prior, label: m.name });
+        this.session.setTarget(withLabel(m.prior, m.name));
         this.notice = { level: 'info', text: `Saved ${path.relative(root, file)}.` };
-        this.pushState();
+        this.channel.refresh();
         return;
       }
       case 'loadPrior': {
@@ -191,13 +177,13 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
     if (!context) throw new PriorError('Open a run in the metrics panel (or pick a dataset) first.');
     const { prior, missing } = alignToClasses(values, context.classes, label);
     const notice = missing.length ? { level: 'info' as const, text: `${label}: ${missing.length} classes not mentioned get share 0 (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}).` } : undefined;
-    this.apply({ label, shares: Array.from(prior) }, notice);
+    this.apply(targetPrior(label, prior), notice);
   }
 
   /** A dataset already analysed this session (open Label Distribution panels first), or else a folder to scan. */
   private async pickDataset(): Promise<AnalyzeResult | undefined> {
     const known = new Map<string, { result: AnalyzeResult; where: string }>();
-    for (const result of AnalyzePanel.scanned()) known.set(result.root, { result, where: 'Label Distribution panel' });
+    for (const result of this.scanned()) known.set(result.root, { result, where: 'Label Distribution panel' });
     for (const result of this.scans.values()) if (!known.has(result.root)) known.set(result.root, { result, where: 'scanned earlier' });
     if (known.size === 0) return this.scanFolder('Use this dataset’s classes');
     const picked = await vscode.window.showQuickPick(

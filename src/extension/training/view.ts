@@ -1,44 +1,37 @@
 // The "LADE Training" panel view: shows every run of this window with live progress and history.
 import * as vscode from 'vscode';
 import type { EpochRecord, TrainedRunRecord, TrainProgress } from '../../protocol/training';
-import { parseTrainingViewMessage, type TrainingRunView, type TrainingViewHostMessage, type TrainingViewMessage } from '../../protocol/trainingView';
+import { TrainingViewMessageSchema, type TrainingRunView, type TrainingViewHostMessage, type TrainingViewMessage } from '../../protocol/trainingView';
 import { outputChannel } from '../log';
+import { WebviewChannel } from '../webview/channel';
 import { webviewHtml, webviewOptions } from '../webview/html';
 
 export const TRAINING_VIEW_ID = 'lade.trainingView';
 
 export class TrainingViewProvider implements vscode.WebviewViewProvider {
-  private view: vscode.WebviewView | undefined;
-  private ready = false;
   private runs: TrainingRunView[] = [];
+  private readonly channel: WebviewChannel<TrainingViewMessage, TrainingViewHostMessage>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly onMessage: (m: TrainingViewMessage) => void,
-  ) {}
+    onMessage: (m: TrainingViewMessage) => void,
+  ) {
+    this.channel = new WebviewChannel({
+      channel: 'training view',
+      schema: TrainingViewMessageSchema,
+      fullState: () => [{ type: 'setState', state: { runs: this.runs } }],
+      onMessage: (m) => {
+        if (m.type !== 'ready') onMessage(m);
+      },
+      warn: (text) => outputChannel().warn(text),
+    });
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.ready = false;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'training', 'LADE Training');
-    view.webview.onDidReceiveMessage((raw: unknown) => {
-      let m: TrainingViewMessage;
-      try {
-        m = parseTrainingViewMessage(raw);
-      } catch (err) {
-        outputChannel().warn(`Ignored a message from the training view: ${(err as Error).message}`);
-        return;
-      }
-      if (m.type === 'ready') {
-        this.ready = true;
-        this.post();
-      } else this.onMessage(m);
-    });
-    view.onDidDispose(() => {
-      this.view = undefined;
-      this.ready = false;
-    });
+    const listener = this.channel.attach(view.webview);
+    view.onDidDispose(() => listener.dispose());
   }
 
   upsert(run: TrainingRunView): void {
@@ -64,8 +57,6 @@ export class TrainingViewProvider implements vscode.WebviewViewProvider {
   }
 
   private post(): void {
-    if (!this.view || !this.ready) return;
-    const m: TrainingViewHostMessage = { type: 'setState', state: { runs: this.runs } };
-    void this.view.webview.postMessage(m);
+    this.channel.refresh();
   }
 }

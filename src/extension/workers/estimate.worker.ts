@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { EstimateInputError } from '../../core/estimate';
 import { estimateFromRun, type RunEstimate } from '../../core/estimate/fromRun';
-import { parseEstimateHostMessage, type EstimateJob, type EstimateWorkerMessage, type PriorEstimate } from '../../protocol/estimateWorker';
+import { checkMessage } from '../../core/message';
+import { EstimateHostMessageSchema, type EstimateJob, type EstimateWorkerMessage, type PriorEstimate } from '../../protocol/estimateWorker';
 
 const port = parentPort;
 if (!port) throw new Error('estimate.worker must run in a worker thread');
@@ -37,7 +38,7 @@ function summary(job: EstimateJob, e: RunEstimate): PriorEstimate {
 port.on('message', (raw: unknown) => {
   let job: EstimateJob;
   try {
-    job = parseEstimateHostMessage(raw).job;
+    job = checkMessage(EstimateHostMessageSchema, raw, 'estimate worker (from host)').job;
   } catch (err) {
     send({ type: 'error', message: (err as Error).message, input: false });
     return;

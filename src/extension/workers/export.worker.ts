@@ -2,14 +2,16 @@
 import { parentPort } from 'node:worker_threads';
 import { exportAdjustedModel } from '../../core/train/exportAdjusted';
 import { initBackend } from '../../core/tf/backend';
-import type { ExportHostMessage, ExportWorkerMessage } from '../../protocol/exportWorker';
+import { checkMessage } from '../../core/message';
+import { ExportHostMessageSchema, type ExportWorkerMessage } from '../../protocol/exportWorker';
 
 const port = parentPort;
 if (!port) throw new Error('export.worker must run in a worker thread');
 const send = (m: ExportWorkerMessage) => port.postMessage(m);
 
-port.once('message', ({ job }: ExportHostMessage) => {
+port.once('message', (raw: unknown) => {
   (async () => {
+    const { job } = checkMessage(ExportHostMessageSchema, raw, 'export worker (from host)');
     if (job.modelJson.endsWith('.onnx')) {
       // An ONNX run: model-adjusted.onnx, checked by running it on onnxruntime's CPU runtime.
       const { exportAdjustedOnnx } = await import('../../core/onnx/exportAdjusted');

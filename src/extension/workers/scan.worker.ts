@@ -1,7 +1,8 @@
 // Worker thread that scans a dataset so the extension host never blocks on file-system walks.
 import { parentPort } from 'node:worker_threads';
 import { analyzeDataset } from '../../core/dataset';
-import type { ScanHostMessage, ScanWorkerMessage } from '../../protocol/scanWorker';
+import { checkMessage } from '../../core/message';
+import { ScanHostMessageSchema, type ScanWorkerMessage } from '../../protocol/scanWorker';
 
 const port = parentPort;
 if (!port) throw new Error('scan.worker must run in a worker thread');
@@ -9,7 +10,14 @@ if (!port) throw new Error('scan.worker must run in a worker thread');
 const abort = new AbortController();
 const send = (m: ScanWorkerMessage) => port.postMessage(m);
 
-port.on('message', (m: ScanHostMessage) => {
+port.on('message', (raw: unknown) => {
+  let m;
+  try {
+    m = checkMessage(ScanHostMessageSchema, raw, 'scan worker (from host)');
+  } catch (err) {
+    send({ type: 'error', message: (err as Error).message, cancelled: false });
+    return;
+  }
   if (m.type === 'cancel') {
     abort.abort();
     return;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseEstimateHostMessage, parseEstimateWorkerMessage, type PriorEstimate } from '../../../src/protocol/estimateWorker';
-import { MessageError } from '../../../src/protocol/validate';
+import { checkMessage } from '../../../src/core/message';
+import { EstimateHostMessageSchema, EstimateWorkerMessageSchema, type PriorEstimate } from '../../../src/protocol/estimateWorker';
+import { rejection } from './reject';
+
+const parseEstimateHostMessage = (raw: unknown) => checkMessage(EstimateHostMessageSchema, raw, 'estimate worker (from host)');
+const parseEstimateWorkerMessage = (raw: unknown) => checkMessage(EstimateWorkerMessageSchema, raw, 'estimate worker');
 
 const estimate: PriorEstimate = {
   runDir: '/ws/.lade/runs/lade-cnn',
@@ -30,18 +34,17 @@ describe('estimate worker messages, host -> worker', () => {
   });
 
   it.each([
-    [{ type: 'cancel' }, "unknown message type 'cancel'"],
-    [{ type: 'start' }, "field 'job' must be an object"],
-    [{ type: 'start', job: { ...job, runDir: 3 } }, "field 'runDir' must be a string"],
-    [{ type: 'start', job: { ...job, split: undefined } }, "field 'split' must be a string"],
-    [{ type: 'start', job: { ...job, split: '../val' } }, "field 'split' must be a split name (letters, digits, _ and -)"],
-    [{ type: 'start', job: { ...job, method: 'mle' } }, "field 'method' must be one of em-bcts, em, bbse"],
-    [{ type: 'start', job: { ...job, backend: 'cuda' } }, "field 'backend' must be one of auto, wasm, cpu, webgpu, tensorflow"],
-    [{ type: 'start', job: { ...job, bootstrap: 1.5 } }, "field 'bootstrap' must be a whole number >= 0"],
-    [{ type: 'start', job: { ...job, seed: -1 } }, "field 'seed' must be a whole number >= 0"],
+    [{ type: 'cancel' }, "message 'cancel', field 'type'"],
+    [{ type: 'start' }, "message 'start', field 'job'"],
+    [{ type: 'start', job: { ...job, runDir: 3 } }, "field 'job.runDir'"],
+    [{ type: 'start', job: { ...job, split: undefined } }, "field 'job.split'"],
+    [{ type: 'start', job: { ...job, split: '../val' } }, "field 'job.split': must be a split name (letters, digits, _ and -)"],
+    [{ type: 'start', job: { ...job, method: 'mle' } }, "field 'job.method'"],
+    [{ type: 'start', job: { ...job, backend: 'cuda' } }, "field 'job.backend'"],
+    [{ type: 'start', job: { ...job, bootstrap: 1.5 } }, "field 'job.bootstrap'"],
+    [{ type: 'start', job: { ...job, seed: -1 } }, "field 'job.seed'"],
   ])('rejects %j naming the field', (raw, expected) => {
-    expect(() => parseEstimateHostMessage(raw)).toThrow(MessageError);
-    expect(() => parseEstimateHostMessage(raw)).toThrow(expected);
+    expect(rejection(EstimateHostMessageSchema, raw)).toContain(expected);
   });
 });
 
@@ -56,26 +59,25 @@ describe('estimate worker messages, worker -> host', () => {
   });
 
   it.each([
-    [{ type: 'log' }, "unknown message type 'log'"],
-    [{ type: 'progress', progress: { phase: 'train', done: 0, total: 1 } }, "field 'phase' must be one of decode, infer, calibrate, estimate, bootstrap"],
-    [{ type: 'progress', progress: { phase: 'infer', done: 5, total: 4 } }, 'progress done 5 > total 4'],
-    [{ type: 'result' }, "field 'estimate' must be an object"],
-    [{ type: 'result', estimate: withField('classes', []) }, 'estimate has no classes'],
-    [{ type: 'result', estimate: withField('classes', ['cat', 7]) }, 'classes[1] must be a string'],
-    [{ type: 'result', estimate: withField('prior', [0.3]) }, "field 'prior' has 1 entries for 2 classes"],
-    [{ type: 'result', estimate: withField('prior', [0.3, Number.NaN]) }, 'prior[1] must be a finite number >= 0'],
-    [{ type: 'result', estimate: withField('trainPrior', undefined) }, "field 'trainPrior' must be a list of numbers"],
-    [{ type: 'result', estimate: withField('images', 2.5) }, "field 'images' must be a whole number >= 0"],
-    [{ type: 'result', estimate: withField('calibrationSplit', 'val split') }, "field 'calibrationSplit' must be a split name"],
-    [{ type: 'result', estimate: withField('calibrationImages', -1) }, "field 'calibrationImages' must be a whole number >= 0"],
-    [{ type: 'result', estimate: withField('intervals', { level: 0.95, resamples: 10, lo: [0.5, 0.6], hi: [0.4, 0.8] }) }, "interval of class 'cat' is not 0 <= lo <= hi <= 1"],
-    [{ type: 'result', estimate: withField('intervals', { level: 0.95, resamples: 10, lo: [0.2, 0.6], hi: [0.4, 1.2] }) }, "interval of class 'dog'"],
-    [{ type: 'result', estimate: withField('intervals', undefined) }, "field 'intervals' must be an object"],
-    [{ type: 'result', estimate: withField('shiftViolated', 'no') }, "field 'shiftViolated' must be a boolean"],
-    [{ type: 'result', estimate: withField('method', 'mle') }, "field 'method' must be one of"],
-    [{ type: 'error', message: 'x' }, "field 'input' must be a boolean"],
+    [{ type: 'log' }, "message 'log', field 'type'"],
+    [{ type: 'progress', progress: { phase: 'train', done: 0, total: 1 } }, "field 'progress.phase'"],
+    [{ type: 'progress', progress: { phase: 'infer', done: 5, total: 4 } }, "field 'progress': progress done must not exceed total"],
+    [{ type: 'result' }, "message 'result', field 'estimate'"],
+    [{ type: 'result', estimate: withField('classes', []) }, "field 'estimate.classes'"],
+    [{ type: 'result', estimate: withField('classes', ['cat', 7]) }, "field 'estimate.classes.1'"],
+    [{ type: 'result', estimate: withField('prior', [0.3]) }, 'one entry per class'],
+    [{ type: 'result', estimate: withField('prior', [0.3, Number.NaN]) }, "field 'estimate.prior.1'"],
+    [{ type: 'result', estimate: withField('trainPrior', undefined) }, "field 'estimate.trainPrior'"],
+    [{ type: 'result', estimate: withField('images', 2.5) }, "field 'estimate.images'"],
+    [{ type: 'result', estimate: withField('calibrationSplit', 'val split') }, "field 'estimate.calibrationSplit': must be a split name"],
+    [{ type: 'result', estimate: withField('calibrationImages', -1) }, "field 'estimate.calibrationImages'"],
+    [{ type: 'result', estimate: withField('intervals', { level: 0.95, resamples: 10, lo: [0.5, 0.6], hi: [0.4, 0.8] }) }, "field 'estimate.intervals': every interval must be 0 <= lo <= hi <= 1"],
+    [{ type: 'result', estimate: withField('intervals', { level: 0.95, resamples: 10, lo: [0.2, 0.6], hi: [0.4, 1.2] }) }, 'every interval must be 0 <= lo <= hi <= 1'],
+    [{ type: 'result', estimate: withField('intervals', undefined) }, "field 'estimate.intervals'"],
+    [{ type: 'result', estimate: withField('shiftViolated', 'no') }, "field 'estimate.shiftViolated'"],
+    [{ type: 'result', estimate: withField('method', 'mle') }, "field 'estimate.method'"],
+    [{ type: 'error', message: 'x' }, "message 'error', field 'input'"],
   ])('rejects %j naming the problem', (raw, expected) => {
-    expect(() => parseEstimateWorkerMessage(raw)).toThrow(MessageError);
-    expect(() => parseEstimateWorkerMessage(raw)).toThrow(expected);
+    expect(rejection(EstimateWorkerMessageSchema, raw)).toContain(expected);
   });
 });

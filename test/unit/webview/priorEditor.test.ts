@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildPreset } from '../../../src/core/priors/presets';
+import { targetPrior } from '../../../src/core/priors/target';
 import type { PriorEditorState } from '../../../src/protocol/priorEditor';
 import { launchChromium } from '../../support/browser';
 import { openWebview, type WebviewHarness } from '../../support/webviewHarness';
@@ -15,7 +16,7 @@ function state(extra: Partial<Extract<PriorEditorState, { status: 'ready' }>> = 
     status: 'ready',
     context: { kind: 'run', runName: 'lade-fashion' },
     classes: names.map((name, i) => ({ name, trainCount: counts[i]! })),
-    target: { label: 'uniform', shares: [0.2, 0.2, 0.2, 0.2, 0.2] },
+    target: targetPrior('uniform', [0.2, 0.2, 0.2, 0.2, 0.2]),
     perClassTestCount: 40,
     saved: [
       { name: 'deploy', status: 'ok', origin: 'import deploy.csv' },
@@ -170,7 +171,7 @@ describe('prior editor webview', () => {
   it('keeps its locks and mode across a reload and asks the host for the state again', async () => {
     await w.reload();
     await expect.poll(() => w.sent()).toEqual([{ type: 'ready' }]);
-    await w.post({ type: 'setState', state: state({ target: { label: 'estimated', shares: [0.1, 0.2, 0.3, 0.2, 0.2] } }) });
+    await w.post({ type: 'setState', state: state({ target: targetPrior('estimated', [0.1, 0.2, 0.3, 0.2, 0.2]) }) });
     await w.page.locator('[data-testid=class-table]').waitFor();
     expect(await w.page.getByLabel('counts').isChecked()).toBe(true);
     expect(await w.page.getByLabel('Lock owl').isChecked()).toBe(true);

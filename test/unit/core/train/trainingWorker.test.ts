@@ -32,6 +32,8 @@ describe('startTrainingWorker', () => {
     handle.onEpoch((e) => epochs.push(e));
     const record = await handle.result;
     expect(record.status).toBe('completed');
+    // Every message the worker sent passed the channel's schema.
+    expect(logs.filter((m) => m.startsWith('Ignored a message'))).toEqual([]);
     expect(record.history).toHaveLength(3);
     // Each epoch arrives live, as it will stand in the record.
     expect(epochs).toEqual(record.history);

@@ -1,5 +1,5 @@
 // lade.estimatePrior with vscode mocked: the trust check, argument errors, the quick pick and folder picker,
-// the real worker under withProgress, the hand-over to lade.applyPrior, warnings, and cancel.
+// the real worker under withProgress, the hand-over to the prior editor, warnings, and cancel.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import * as vscode from 'vscode';
 import { commands, Uri, window, workspace } from 'vscode';
 import { registerEstimatePriorCommand, type EstimatePriorOutcome } from '../../../../src/extension/estimate/command';
-import { MetricsPanel } from '../../../../src/extension/metrics/panel';
+import type { NamedPrior } from '../../../../src/core/priors/files';
+import type { MetricsPanel, MetricsPanels } from '../../../../src/extension/metrics/panel';
+import type { PriorEditorView } from '../../../../src/extension/priors/view';
 import { buildEstimateWorker, writeEstimateFixture, type EstimateFixture } from './fixture';
 
 vi.mock('vscode');
@@ -16,6 +18,9 @@ const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), show: vi.fn() };
 let root: string;
 let fixture: EstimateFixture;
 let command: (arg?: unknown) => Promise<EstimatePriorOutcome | undefined>;
+/** The metrics panel the command sees (none until a test opens one), and what the prior editor was handed. */
+let openPanel: MetricsPanel | undefined;
+const applyNamedPrior = vi.fn<(prior: NamedPrior) => Promise<void>>(async () => undefined);
 const mockWorkspace = workspace as unknown as { isTrusted: boolean; setWorkspaceFolders(f: unknown): void };
 
 interface Report {
@@ -47,7 +52,9 @@ beforeAll(async () => {
   await buildEstimateWorker(path.join(root, 'dist'));
   fixture = await writeEstimateFixture(root);
   vi.mocked(window.createOutputChannel).mockReturnValue(log as unknown as vscode.LogOutputChannel);
-  registerEstimatePriorCommand({ extensionUri: Uri.file(root) } as vscode.ExtensionContext);
+  const metrics = { get open() { return openPanel; } } as MetricsPanels;
+  const priorEditor = { applyNamedPrior } as unknown as PriorEditorView;
+  registerEstimatePriorCommand({ extensionUri: Uri.file(root) } as vscode.ExtensionContext, { metrics, priorEditor });
   const registered = vi.mocked(commands.registerCommand).mock.calls.find((c) => c[0] === 'lade.estimatePrior');
   command = registered![1] as typeof command;
 });
@@ -57,6 +64,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeEach(() => {
   vi.clearAllMocks();
   vi.restoreAllMocks();
+  openPanel = undefined;
+  vi.mocked(commands.executeCommand).mockImplementation(async () => undefined);
   mockWorkspace.isTrusted = true;
   mockWorkspace.setWorkspaceFolders([{ uri: Uri.file(root), name: 'ws', index: 0 }]);
 });
@@ -89,17 +98,18 @@ describe('lade.estimatePrior', () => {
   it('asks for a run and a folder, estimates in the worker and hands the prior to the editor', async () => {
     vi.mocked(window.showQuickPick).mockImplementation(async (items) => (await items)[0]);
     vi.mocked(window.showOpenDialog).mockResolvedValue([Uri.file(fixture.deploy)]);
-    let panelOpen = false;
     const order: string[] = [];
     const whenReady = vi.fn(async () => {
       order.push('panel ready');
       return true;
     });
-    vi.spyOn(MetricsPanel, 'open', 'get').mockImplementation(() => (panelOpen ? ({ selected: { runs: [{ dir: fixture.runDir }] }, whenReady } as unknown as MetricsPanel) : undefined));
     vi.mocked(commands.executeCommand).mockImplementation(async (id: string) => {
       order.push(id);
-      if (id === 'lade.showMetrics') panelOpen = true;
+      if (id === 'lade.showMetrics') openPanel = { selected: { runs: [{ dir: fixture.runDir }] }, whenReady } as unknown as MetricsPanel;
       return undefined;
+    });
+    applyNamedPrior.mockImplementationOnce(async () => {
+      order.push('applyNamedPrior');
     });
     const reports: Report[] = [];
     runProgress(reports);
@@ -118,14 +128,15 @@ describe('lade.estimatePrior', () => {
     expect(reports.reduce((a, r) => a + (r.increment ?? 0), 0)).toBeCloseTo(100, 6);
 
     const calls = vi.mocked(commands.executeCommand).mock.calls.map((c) => c[0]);
-    expect(calls).toEqual(['lade.showMetrics', 'lade.applyPrior', 'lade.priorEditor.focus']);
+    expect(calls).toEqual(['lade.showMetrics', 'lade.priorEditor.focus']);
     // The prior view's webview starts loading only once the metrics panel's has.
-    expect(order).toEqual(['lade.showMetrics', 'panel ready', 'lade.applyPrior', 'lade.priorEditor.focus']);
+    expect(order).toEqual(['lade.showMetrics', 'panel ready', 'applyNamedPrior', 'lade.priorEditor.focus']);
     expect(vi.mocked(commands.executeCommand).mock.calls[0]![1]).toEqual(['fixture']);
-    const applied = vi.mocked(commands.executeCommand).mock.calls[1]![1] as { name: string; shares: Record<string, number>; intervals: Record<string, [number, number]> };
+    const applied = applyNamedPrior.mock.calls[0]![0];
     expect(applied.name).toBe(outcome?.name);
-    expect(applied.shares.bright).toBe(estimate.prior[1]);
-    expect(applied.intervals.bright).toEqual([estimate.intervals?.lo[1], estimate.intervals?.hi[1]]);
+    expect(applied.classes).toEqual(['dark', 'bright']);
+    expect(applied.shares[1]).toBe(estimate.prior[1]);
+    expect(applied.intervals?.[1]).toEqual([estimate.intervals?.lo[1], estimate.intervals?.hi[1]]);
     // The estimator's warnings and the undecodable file: one warning notification, lines in the LADE output.
     const [shown, action] = vi.mocked(window.showWarningMessage).mock.calls[0]! as unknown as [string, string];
     expect(action).toBe('Show Log');

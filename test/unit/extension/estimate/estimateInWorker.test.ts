@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EstimateCancelled, EstimateJobError, estimateInWorker, type CancelToken } from '../../../../src/extension/estimate/estimateInWorker';
 import type { EstimateJob, EstimateWorkerProgress } from '../../../../src/protocol/estimateWorker';
-import { MessageError } from '../../../../src/protocol/validate';
+import { MessageError } from '../../../../src/core/message';
 import { buildEstimateWorker, writeEstimateFixture, type EstimateFixture } from './fixture';
 
 let root: string;
@@ -98,6 +98,7 @@ describe('estimateInWorker', () => {
     const fake = path.join(root, 'fake.worker.js');
     writeFileSync(fake, "require('node:worker_threads').parentPort.on('message', (m) => m.type === 'start' && require('node:worker_threads').parentPort.postMessage({ type: 'result', estimate: { classes: 'dark' } }));");
     await expect(estimateInWorker(fake, job(), () => undefined, token())).rejects.toThrow(MessageError);
+    await expect(estimateInWorker(fake, job(), () => undefined, token())).rejects.toThrow("estimate worker: message 'result', field 'estimate.runDir'");
     const crash = path.join(root, 'crash.worker.js');
     writeFileSync(crash, 'process.exit(3);');
     await expect(estimateInWorker(crash, job(), () => undefined, token())).rejects.toThrow('stopped unexpectedly (exit code 3)');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PRIOR_FILE_FORMAT, parsePriorFile, priorNameProblem } from '../../../../src/core/priors/files';
-import { applyPriorArgument, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from '../../../../src/extension/estimate/handoff';
+import { priorNameProblem, serializePriorFile, parsePriorFile } from '../../../../src/core/priors/files';
+import { estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from '../../../../src/extension/estimate/handoff';
 import type { EstimateWorkerProgress, PriorEstimate } from '../../../../src/protocol/estimateWorker';
 
 const estimate: PriorEstimate = {
@@ -20,10 +20,6 @@ const estimate: PriorEstimate = {
   shiftViolated: false,
 };
 
-/** What lade.applyPrior does with its argument (src/extension/metrics/register.ts, namedPriorArgument). */
-function asApplied(arg: ReturnType<typeof applyPriorArgument>) {
-  return parsePriorFile(JSON.stringify({ format: PRIOR_FILE_FORMAT, version: 1, ...arg }), 'lade.applyPrior');
-}
 
 describe('the estimated prior handed to the prior editor', () => {
   it('is named estimated-<folder>-<date> within the prior name rules', () => {
@@ -35,8 +31,9 @@ describe('the estimated prior handed to the prior editor', () => {
     for (const name of [long, estimatedPriorName('/data/a.b..c', date), estimatedPriorName('/', date)]) expect(priorNameProblem(name)).toBeNull();
   });
 
-  it('passes lade.applyPrior the shares and 95% intervals by class name', () => {
-    const applied = asApplied(applyPriorArgument(estimate, 'estimated-deploy-20250307-0905'));
+  it('hands the prior editor the shares and 95% intervals, aligned with the classes, as a prior file would hold them', () => {
+    const applied = estimatedPrior(estimate, 'estimated-deploy-20250307-0905');
+    expect(parsePriorFile(serializePriorFile(applied), 'saved.json')).toEqual(applied);
     expect(applied).toEqual({
       name: 'estimated-deploy-20250307-0905',
       origin: 'estimated (em-bcts, calibrated on val) from 40 images in /ws/deploy',
@@ -50,7 +47,7 @@ describe('the estimated prior handed to the prior editor', () => {
   });
 
   it('leaves the intervals out when there was no bootstrap', () => {
-    const applied = asApplied(applyPriorArgument({ ...estimate, intervals: null }, 'e'));
+    const applied = estimatedPrior({ ...estimate, intervals: null }, 'e');
     expect(applied.intervals).toBeUndefined();
     expect(applied.shares).toEqual([0.3, 0.7]);
   });

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Uri, window, workspace } from 'vscode';
-import { MetricsPanel } from '../../../../src/extension/metrics/panel';
+import { MetricsPanels } from '../../../../src/extension/metrics/panel';
+import { targetPrior } from '../../../../src/core/priors/target';
 import { readRun, type RunFolder } from '../../../../src/core/runs';
 import { recordV1 } from '../../../support/runRecords';
-import { LadeSession } from '../../../../src/extension/metrics/session';
+import { LadeSession } from '../../../../src/extension/session';
 
 vi.mock('vscode');
 
@@ -74,7 +75,9 @@ describe('metrics panel host', () => {
     const ce = makeRun(root, 'ce-1', 'ce', ['a', 'b'], { test: [1, 0, 0, 1, 1] });
     const session = new LadeSession();
     const onMessage = vi.fn();
-    MetricsPanel.show(Uri.file('/ext'), session, { available: [lade, ce], runs: [lade, ce] }, onMessage);
+    const panels = new MetricsPanels(Uri.file('/ext'), session);
+    const panel = panels.show({ available: [lade, ce], runs: [lade, ce] }, onMessage);
+    expect(panels.open).toBe(panel);
     expect(posted).toEqual([]);
     expect(options.localResourceRoots?.map((u) => u.fsPath)).toEqual([path.join('/ext', 'dist', 'webview'), lade.dir, ce.dir]);
     expect(session.context).toEqual({ source: { kind: 'run', runName: 'lade-1 + ce-1' }, classes: ['a', 'b'], trainCounts: [100, 50], perClassTestCount: 2 });
@@ -87,12 +90,17 @@ describe('metrics panel host', () => {
       [`https://webview.test${Uri.file(path.join(ce.dir, 'logits-test.bin')).path}`, 5],
     ]);
     expect(setTarget).toEqual({ type: 'setTarget', prior: { label: 'uniform', shares: [0.5, 0.5] } });
-    session.setTarget({ label: 'edited', shares: [0.9, 0.1] });
+    session.setTarget(targetPrior('edited', [0.9, 0.1]));
     expect(posted.at(-1)).toEqual({ type: 'setTarget', prior: { label: 'edited', shares: [0.9, 0.1] } });
 
     receive({ type: 'exportModel' });
     receive({ type: 'exportModel', run: 'lade-1' });
     expect(onMessage.mock.calls.map((c) => c[0])).toEqual([{ type: 'ready' }, { type: 'exportModel', run: 'lade-1' }]);
+    expect(vi.mocked(window.createOutputChannel).mock.results[0]?.value.warn).toHaveBeenCalledWith(
+      `Ignored a message: metrics panel: message 'exportModel', field 'run': Invalid key: Expected "run" but received undefined`,
+    );
+    dispose();
+    expect(panels.open).toBeUndefined();
   });
 
   it('tells waiters when its webview is ready, or gives up after the timeout', async () => {
@@ -100,7 +108,7 @@ describe('metrics panel host', () => {
     try {
       const root = mkdtempSync(path.join(tmpdir(), 'lade-panel-'));
       const a = makeRun(root, 'a', 'lade', ['x', 'y'], { test: [0, 1] });
-      const panel = MetricsPanel.show(Uri.file('/ext'), new LadeSession(), { available: [a], runs: [a] }, vi.fn());
+      const panel = new MetricsPanels(Uri.file('/ext'), new LadeSession()).show({ available: [a], runs: [a] }, vi.fn());
       const late = panel.whenReady(1000);
       await vi.advanceTimersByTimeAsync(1000);
       expect(await late).toBe(false);
@@ -118,7 +126,7 @@ describe('metrics panel host', () => {
     const a = makeRun(root, 'a', 'lade', ['x', 'y'], { test: [0, 1] });
     const b = makeRun(root, 'b', 'ce', ['x', 'z'], { test: [0, 1] });
     const c = makeRun(root, 'c', 'ce', ['x', 'y'], { val: [0, 1] });
-    const panel = MetricsPanel.show(Uri.file('/ext'), new LadeSession(), { available: [a, b, c], runs: [a, b] }, vi.fn());
+    const panel = new MetricsPanels(Uri.file('/ext'), new LadeSession()).show({ available: [a, b, c], runs: [a, b] }, vi.fn());
     receive({ type: 'ready' });
     expect(posted.at(-1)).toMatchObject({ type: 'setState', state: { status: 'error', error: "Run 'b' has different classes from 'a'; compare runs over the same classes." } });
     panel.select({ available: [a, b, c], runs: [a, c] });

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Uri, window, workspace, type QuickPickItem, type WebviewPanel, type WebviewView } from 'vscode';
 import type { AnalyzeResult } from '../../../../src/core/dataset/types';
-import { AnalyzePanel } from '../../../../src/extension/analyze/panel';
+import { AnalyzePanels } from '../../../../src/extension/analyze/panel';
 import { scanInWorker } from '../../../../src/extension/analyze/scanInWorker';
-import { LadeSession } from '../../../../src/extension/metrics/session';
+import { LadeSession } from '../../../../src/extension/session';
 import { PriorEditorView } from '../../../../src/extension/priors/view';
 
 vi.mock('vscode');
@@ -48,8 +48,8 @@ function fakeWebview() {
   };
 }
 
-/** Opens an Analyze panel for `result` through AnalyzePanel.show (createWebviewPanel mocked); returns its disposer. */
-function openAnalyzePanel(result: AnalyzeResult): () => void {
+/** Opens an Analyze panel for `result` through AnalyzePanels.show (createWebviewPanel mocked); returns its disposer. */
+function openAnalyzePanel(panels: AnalyzePanels, result: AnalyzeResult): () => void {
   const w = fakeWebview();
   let disposed: () => void = () => undefined;
   const panel = {
@@ -61,12 +61,13 @@ function openAnalyzePanel(result: AnalyzeResult): () => void {
     },
   } as unknown as WebviewPanel;
   vi.spyOn(window, 'createWebviewPanel').mockReturnValueOnce(panel);
-  AnalyzePanel.show(Uri.file('/ext'), result.root, () => undefined).setState({ status: 'ready', root: result.root, result });
+  panels.show(result.root, () => undefined).setState({ status: 'ready', root: result.root, result });
   return () => disposed();
 }
 
 describe('prior editor: Use a dataset’s classes', () => {
   let session: LadeSession;
+  let panels: AnalyzePanels;
   let send: (m: unknown) => Promise<void>;
   const closers: (() => void)[] = [];
 
@@ -78,7 +79,8 @@ describe('prior editor: Use a dataset’s classes', () => {
     vi.spyOn(workspace, 'workspaceFolders', 'get').mockReturnValue([{ uri: Uri.file(root), name: 'ws', index: 0 }]);
     session = new LadeSession();
     const w = fakeWebview();
-    new PriorEditorView(Uri.file('/ext'), session).resolveWebviewView({ webview: w.webview, onDidDispose: () => ({ dispose: () => undefined }) } as unknown as WebviewView);
+    panels = new AnalyzePanels(Uri.file('/ext'));
+    new PriorEditorView(Uri.file('/ext'), session, () => panels.scanned()).resolveWebviewView({ webview: w.webview, onDidDispose: () => ({ dispose: () => undefined }) } as unknown as WebviewView);
     send = w.send;
   });
   afterEach(() => {
@@ -87,7 +89,7 @@ describe('prior editor: Use a dataset’s classes', () => {
   });
 
   it('offers the dataset of an open Label Distribution panel first and reuses its scan', async () => {
-    closers.push(openAnalyzePanel(analysed('/data/pets', { cat: 30, dog: 10 })));
+    closers.push(openAnalyzePanel(panels, analysed('/data/pets', { cat: 30, dog: 10 })));
     const pick = vi.spyOn(window, 'showQuickPick').mockImplementation((async (items: readonly QuickPickItem[]) => items[0]) as never);
     const dialog = vi.spyOn(window, 'showOpenDialog');
     await send({ type: 'ready' });
@@ -115,7 +117,7 @@ describe('prior editor: Use a dataset’s classes', () => {
     expect(session.context?.classes).toEqual(['owl', 'jay']);
 
     // With a panel open on another dataset, that comes first; the view's own scan follows, reused when picked.
-    closers.push(openAnalyzePanel(analysed('/data/pets', { cat: 30, dog: 10 })));
+    closers.push(openAnalyzePanel(panels, analysed('/data/pets', { cat: 30, dog: 10 })));
     pick.mockImplementation((async (items: readonly QuickPickItem[]) => items[1]) as never);
     await send({ type: 'useDataset' });
     const offered = (await pick.mock.calls[0]![0]) as readonly QuickPickItem[];
@@ -131,9 +133,9 @@ describe('prior editor: Use a dataset’s classes', () => {
   });
 
   it('a closed panel is no longer offered', async () => {
-    const close = openAnalyzePanel(analysed('/data/pets', { cat: 30, dog: 10 }));
-    expect(AnalyzePanel.scanned().map((r) => r.root)).toEqual(['/data/pets']);
+    const close = openAnalyzePanel(panels, analysed('/data/pets', { cat: 30, dog: 10 }));
+    expect(panels.scanned().map((r) => r.root)).toEqual(['/data/pets']);
     close();
-    expect(AnalyzePanel.scanned()).toEqual([]);
+    expect(panels.scanned()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Uri, window, workspace, type WebviewView } from 'vscode';
-import { LadeSession } from '../../../../src/extension/metrics/session';
+import { LadeSession } from '../../../../src/extension/session';
 import { PriorEditorView } from '../../../../src/extension/priors/view';
 
 vi.mock('vscode');
@@ -60,7 +60,7 @@ describe('prior editor host', () => {
     vi.spyOn(workspace, 'workspaceFolders', 'get').mockReturnValue([{ uri: Uri.file(root), name: 'ws', index: 0 }]);
     session = new LadeSession();
     f = fakeView();
-    new PriorEditorView(Uri.file('/ext'), session).resolveWebviewView(f.view);
+    new PriorEditorView(Uri.file('/ext'), session, () => []).resolveWebviewView(f.view);
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -139,7 +139,7 @@ describe('prior editor host', () => {
   });
 
   it('applies a prior made elsewhere (e.g. estimated) with its intervals, in class order', async () => {
-    const view = new PriorEditorView(Uri.file('/ext'), session);
+    const view = new PriorEditorView(Uri.file('/ext'), session, () => []);
     const g = fakeView();
     view.resolveWebviewView(g.view);
     session.setContext(runContext);

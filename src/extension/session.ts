@@ -1,11 +1,12 @@
 // What the prior editor and the metrics panel share: the run (or dataset) whose classes are being
 // edited, and the current target prior. The editor follows the runs open in the metrics panel; the panel
-// re-evaluates on every target change.
-import type { TargetPrior } from '../../protocol/priorEditor';
+// re-evaluates on every target change. Created once in activate() and handed to both features.
+import { uniformTarget, type TargetPrior } from '../core/priors/target';
+import type { PriorContext } from '../protocol/priorEditor';
 
 export interface ClassContext {
   /** A run name, or the dataset root when no run is open. */
-  readonly source: { readonly kind: 'run'; readonly runName: string } | { readonly kind: 'dataset'; readonly root: string };
+  readonly source: PriorContext;
   readonly classes: readonly string[];
   readonly trainCounts: readonly number[];
   /** m of the shift protocol for the forward/backward presets. */
@@ -33,11 +34,12 @@ export class LadeSession {
     const same =
       !!context && !!this.contextValue && context.classes.length === this.contextValue.classes.length && context.classes.every((c, i) => c === this.contextValue?.classes[i]);
     this.contextValue = context;
-    if (!same) this.targetValue = context ? { label: 'uniform', shares: context.classes.map(() => 1 / context.classes.length) } : undefined;
+    if (!same) this.targetValue = context ? uniformTarget(context.classes.length) : undefined;
     for (const l of this.contextListeners) l(context);
     if (!same && this.targetValue) for (const l of this.targetListeners) l(this.targetValue);
   }
 
+  /** Ignored unless it has one share per class of the current context (a late message from an old one). */
   setTarget(target: TargetPrior): void {
     if (!this.contextValue || target.shares.length !== this.contextValue.classes.length) return;
     this.targetValue = target;

@@ -1,8 +1,14 @@
 // The prior editor and metrics panel contracts: what each side accepts, and the messages naming what is wrong.
 import { describe, expect, it } from 'vitest';
-import { parseMetricsHostMessage, parseMetricsWebviewMessage } from '../../../src/protocol/metricsPanel';
-import { parsePriorEditorHostMessage, parsePriorEditorWebviewMessage } from '../../../src/protocol/priorEditor';
-import { MessageError } from '../../../src/protocol/validate';
+import { checkMessage } from '../../../src/core/message';
+import { MetricsHostMessageSchema, MetricsWebviewMessageSchema } from '../../../src/protocol/metricsPanel';
+import { PriorEditorHostMessageSchema, PriorEditorWebviewMessageSchema } from '../../../src/protocol/priorEditor';
+import { rejection } from './reject';
+
+const parsePriorEditorWebviewMessage = (raw: unknown) => checkMessage(PriorEditorWebviewMessageSchema, raw, 'prior editor');
+const parsePriorEditorHostMessage = (raw: unknown) => checkMessage(PriorEditorHostMessageSchema, raw, 'prior editor host');
+const parseMetricsWebviewMessage = (raw: unknown) => checkMessage(MetricsWebviewMessageSchema, raw, 'metrics panel');
+const parseMetricsHostMessage = (raw: unknown) => checkMessage(MetricsHostMessageSchema, raw, 'metrics host');
 
 const readyState = {
   status: 'ready',
@@ -35,16 +41,16 @@ describe('prior editor messages', () => {
   });
 
   it.each([
-    [{ type: 'targetChanged' }, "field 'prior' must be an object"],
-    [{ type: 'targetChanged', prior: { label: 'x', shares: [1, -1] } }, 'shares[1] must be a finite number >= 0'],
-    [{ type: 'targetChanged', prior: { label: 'x', shares: [0, 0] } }, 'positive sum'],
-    [{ type: 'targetChanged', prior: { label: 'x', shares: [1, null] } }, 'shares[1]'],
-    [{ type: 'targetChanged', prior: { label: 'x', shares: [1], intervals: [[0]] } }, 'intervals[0] must be [lower, upper]'],
-    [{ type: 'savePrior', name: 7, prior: { label: 'x', shares: [1] } }, "'name' must be a string"],
-    [{ type: 'eval', code: '1' }, "unknown message type 'eval'"],
+    [{ type: 'targetChanged' }, "message 'targetChanged', field 'prior'"],
+    [{ type: 'targetChanged', prior: { label: 'x', shares: [1, -1] } }, "field 'prior.shares.1'"],
+    [{ type: 'targetChanged', prior: { label: 'x', shares: [0, 0] } }, "field 'prior': the prior's shares must have a positive, finite sum"],
+    [{ type: 'targetChanged', prior: { label: 'x', shares: [1, null] } }, "field 'prior.shares.1'"],
+    [{ type: 'targetChanged', prior: { label: 'x', shares: [1], intervals: [[0]] } }, "field 'prior.intervals.0.1'"],
+    [{ type: 'targetChanged', prior: { label: 'x', shares: [1, 1], intervals: [null] } }, 'one interval (or null) per share'],
+    [{ type: 'savePrior', name: 7, prior: { label: 'x', shares: [1] } }, "message 'savePrior', field 'name'"],
+    [{ type: 'eval', code: '1' }, "message 'eval', field 'type'"],
   ])('rejects %j', (raw, expected) => {
-    expect(() => parsePriorEditorWebviewMessage(raw)).toThrow(MessageError);
-    expect(() => parsePriorEditorWebviewMessage(raw)).toThrow(expected);
+    expect(rejection(PriorEditorWebviewMessageSchema, raw)).toContain(expected);
   });
 
   it('checks the host state the webview renders', () => {
@@ -53,11 +59,11 @@ describe('prior editor messages', () => {
       type: 'applyPrior',
       prior: { label: 'est', shares: [0.5, 0.5], intervals: [[0.4, 0.6], null] },
     });
-    expect(() => parsePriorEditorHostMessage({ type: 'setState', state: { ...readyState, target: { label: 'u', shares: [1] } } })).toThrow(
-      'the target has 1 shares for 2 classes',
+    expect(rejection(PriorEditorHostMessageSchema, { type: 'setState', state: { ...readyState, target: { label: 'u', shares: [1] } } })).toContain(
+      "message 'setState', field 'state.target': the target must have one share per class",
     );
-    expect(() => parsePriorEditorHostMessage({ type: 'setState', state: { ...readyState, classes: [{ name: 'a', trainCount: 1.5 }] } })).toThrow(
-      'trainCount must be a whole number',
+    expect(rejection(PriorEditorHostMessageSchema, { type: 'setState', state: { ...readyState, classes: [{ name: 'a', trainCount: 1.5 }] } })).toContain(
+      "field 'state.classes.0.trainCount'",
     );
   });
 });
@@ -85,16 +91,19 @@ describe('metrics panel messages', () => {
   it('accepts the webview messages', () => {
     expect(parseMetricsWebviewMessage({ type: 'selectRuns', names: ['a', 'b'] })).toEqual({ type: 'selectRuns', names: ['a', 'b'] });
     expect(parseMetricsWebviewMessage({ type: 'exportModel', run: 'a' })).toEqual({ type: 'exportModel', run: 'a' });
-    expect(() => parseMetricsWebviewMessage({ type: 'selectRuns', names: [1] })).toThrow("'names' must be a list");
-    expect(() => parseMetricsWebviewMessage({ type: 'deleteRun' })).toThrow("unknown message type 'deleteRun'");
+    expect(rejection(MetricsWebviewMessageSchema, { type: 'selectRuns', names: [1] })).toContain("message 'selectRuns', field 'names.0'");
+    expect(rejection(MetricsWebviewMessageSchema, { type: 'deleteRun' })).toContain("message 'deleteRun', field 'type'");
   });
 
   it('accepts runs over the same classes only', () => {
     const ok = state([run('r1'), run('r2')]);
     expect(parseMetricsHostMessage({ type: 'setState', state: ok })).toEqual({ type: 'setState', state: ok });
-    expect(() => parseMetricsHostMessage({ type: 'setState', state: state([run('r1'), run('r2', ['a', 'c'])]) })).toThrow('same classes');
-    expect(() => parseMetricsHostMessage({ type: 'setState', state: state([{ ...run('r1'), lossKind: 'mse' }]) })).toThrow(
-      "'lossKind' must be one of ce, lade, bs, la",
+    expect(rejection(MetricsHostMessageSchema, { type: 'setState', state: state([run('r1'), run('r2', ['a', 'c'])]) })).toContain(
+      "field 'state.runs': the selected runs must have the same classes",
+    );
+    expect(rejection(MetricsHostMessageSchema, { type: 'setState', state: state([{ ...run('r1'), lossKind: 'mse' }]) })).toContain("field 'state.runs.0.lossKind'");
+    expect(rejection(MetricsHostMessageSchema, { type: 'setState', state: state([{ ...run('r1'), trainCounts: [1] }]) })).toContain(
+      "field 'state.runs.0.trainCounts': a run needs one training count per class",
     );
     expect(parseMetricsHostMessage({ type: 'setTarget', prior: { label: 'u', shares: [2, 2] } })).toEqual({
       type: 'setTarget',
