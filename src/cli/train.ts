@@ -195,7 +195,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (err instanceof EngineUnavailable) throw new UsageError(`lade train: ${err.message}`);
     throw err;
   }
-  if (choice.engine === 'tfjs' && torchOnly) throw new UsageError(`lade train: ${torchOnly} need the torch engine`);
+  if (choice.engine === 'tfjs' && torchOnly) throw new UsageError(`lade train: ${torchOnly}: only with the torch engine (${choice.reason})`);
   io.err(`engine ${choice.engine}: ${choice.reason}\n`);
 
   const controller = new AbortController();

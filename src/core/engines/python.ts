@@ -90,11 +90,17 @@ export async function findTorch(candidates: readonly PythonCandidate[], timeoutM
 }
 
 /**
- * lade_torch's parent folder, for PYTHONPATH: dist/python in a build (the CLI bundle and the packaged
- * extension, where esbuild copies it), else the checkout's python/ (sources run through tsx).
+ * lade_torch's parent folder, for PYTHONPATH: $LADE_TORCH_PACKAGE (a bundle built elsewhere, as the CLI
+ * tests build theirs), else dist/python in a build (the CLI bundle and the packaged extension, where esbuild
+ * copies it), else the checkout's python/ (sources run through tsx).
  */
 export function torchPackageDir(here: string = typeof __dirname === 'string' ? __dirname : process.cwd()): string {
-  const candidates = [path.join(here, 'python'), path.resolve(here, '..', '..', '..', 'python'), path.resolve(here, '..', 'python')];
+  const candidates = [
+    ...(process.env.LADE_TORCH_PACKAGE ? [process.env.LADE_TORCH_PACKAGE] : []),
+    path.join(here, 'python'),
+    path.resolve(here, '..', '..', '..', 'python'),
+    path.resolve(here, '..', 'python'),
+  ];
   const found = candidates.find((d) => existsSync(path.join(d, 'lade_torch', 'train.py')));
   if (!found) throw new Error(`The PyTorch engine's Python package (lade_torch) is missing: looked in ${candidates.join(', ')}.`);
   return found;
