@@ -15,6 +15,7 @@
 // (20 per class); the model still trains on every LT image. --val-fraction F instead holds out F of each
 // class's LT training images, so the rarest classes get a handful of val images.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -133,6 +134,9 @@ async function train(root: string, loss: LossKind): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  log(`load average before: ${load()} (${os.cpus().length} cores)`);
+  process.on('exit', () => log(`load average after: ${load()}`));
   const source = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
   if (!existsSync(path.join(source, 'train-images-idx3-ubyte.gz'))) {
     throw new Error(`Fashion-MNIST not found in '${source}': apt-get install dataset-fashion-mnist or set FASHION_MNIST_DIR.`);
