@@ -1,8 +1,8 @@
 // `lade train <dir>`: train a model on an image-folder dataset into a run folder, printing progress and a
 // summary. Ctrl-C once stops at the next step with a resumable checkpoint; twice quits at once.
-import path from 'node:path';
-import { writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { trainRun } from '../core/train';
 import type { TrainConfigInput, TrainHooks } from '../core/train';
 import { chooseEngine, DEVICES, ENGINES, EngineUnavailable, type EngineSetting, type TorchDevice } from '../core/engines/engine';
@@ -22,8 +22,8 @@ evaluation, checkpoint.bin (every epoch; resumable). Without val/, 10% of each c
 
 Options:
   --out DIR          run folder (default .lade/runs/<dataset>-<loss>-<YYYYMMDD-HHMMSS>)
-  --loss L           lade (default), ce, or bs (Balanced Softmax)
-  --model M          cnn (default) or resnet20
+  --loss L           lade (default), ce, or bs (Balanced Softmax); the torch engine also la (logit adjustment)
+  --model M          cnn (default) or resnet20; the torch engine also tv:<torchvision classifier>
   --width N          ResNet base width (default 16)
   --epochs N         (default 10)
   --batch N          batch size (default 128)
@@ -121,7 +121,6 @@ function printLaunch(kind: string, config: TrainConfigInput, python: string, nod
   io.err(`config: ${configFile}\nrun folder: ${outDir} (dataset and run folder must be at these paths on every node; lade eval ${outDir} reads the result)\n`);
   return EXIT_OK;
 }
-
 
 function progressLine(p: TrainProgress): string {
   if (p.phase !== 'train') return `${p.phase}: ${p.step}/${p.steps}`;
