@@ -23,13 +23,13 @@ const BATCH = 128;
 const TRAIN = { model: 'cnn', size: SIZE, channels: 1, batchSize: BATCH, epochs: EPOCHS, loss: 'ce', augment: false, valFraction: 0.1, lr: 0.05, momentum: 0.9, weightDecay: 5e-4 } as const;
 
 // Same images (decoded as the engine does: gray, /255, -0.5, /0.25), the engine's own model builder, SGD with
-// momentum and the engine's threads; the plain loop every PyTorch user writes. Prints the median images/s.
+// momentum and torch's default threads (as the engine's single process); the plain loop every PyTorch user
+// writes. Prints the median images/s.
 const BARE = `
 import os, sys, time, glob, statistics, numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from lade_torch.models import build_model
-root, epochs, batch, device, nproc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], 1
-torch.set_num_threads(max(1, (os.cpu_count() or 1) // nproc))
+root, epochs, batch, device = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 files = sorted(glob.glob(os.path.join(root, '*', '*.png')))
 classes = sorted({os.path.basename(os.path.dirname(f)) for f in files})
 x = torch.tensor(np.stack([np.asarray(Image.open(f).convert('L'), dtype=np.float32) for f in files])[:, None] / 255.0)
