@@ -128,8 +128,9 @@ export function startTorchTraining(config: TorchConfig, opts: TorchRunOptions): 
         reject(code === 2 ? new TorchUserError(reported) : new Error(reported));
       } else {
         const how = signal ? `was killed (${signal})` : `stopped unexpectedly (exit code ${code})`;
-        const tail = stderr.trim().split('\n').slice(-12).join('\n');
-        const message = `The PyTorch engine ${how}.${tail ? `\n${tail}` : ''}`;
+        const lines = stderr.trim().split('\n').slice(-12);
+        // The last line (the exception) leads, as views show an error's first line; the tail follows.
+        const message = `The PyTorch engine ${how}${lines[0] ? `: ${lines[lines.length - 1]}\n${lines.join('\n')}` : '.'}`;
         markFailed(path.resolve(config.outDir), message);
         reject(new Error(message));
       }

@@ -91,7 +91,7 @@ describe('torch runner', () => {
     await expect(startTorchTraining(config('refused'), { python: refused, packageDir: tmp }).result).rejects.toThrow(TorchUserError);
     const crash = fakePython('crash', 'echo "Traceback: line 1" >&2; echo "RuntimeError: CUDA out of memory" >&2; exit 1');
     await expect(startTorchTraining(config('crash'), { python: crash, packageDir: tmp }).result).rejects.toThrow(
-      /stopped unexpectedly \(exit code 1\)\.\nTraceback: line 1\nRuntimeError: CUDA out of memory/,
+      /^The PyTorch engine stopped unexpectedly \(exit code 1\): RuntimeError: CUDA out of memory\nTraceback: line 1\nRuntimeError: CUDA out of memory$/,
     );
   });
 
