@@ -4,5 +4,5 @@ import { vi } from 'vitest';
 
 const mock = createVSCodeMock(vi);
 // jest-mock-vscode has no `extensions`: no other extension is installed unless a test says so.
-(mock as unknown as { extensions: unknown }).extensions = { getExtension: vi.fn(() => undefined), all: [] };
+Object.assign(mock, { extensions: { getExtension: vi.fn(() => undefined), all: [] } });
 module.exports = mock;
