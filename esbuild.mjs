@@ -3,7 +3,7 @@
 // (webview/<panel>/main.ts -> dist/webview/<panel>.js, plus webview/<panel>/*.css copied, and
 // webview/<panel>/<name>.worker.ts -> dist/webview/<name>.worker.js for web workers).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -103,6 +103,9 @@ function copyAssets() {
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
     cpSync(path.join(wasmDir, f), path.join('dist/wasm', f));
   }
+  // The PyTorch engine's package travels in dist/python (CLI and .vsix alike), put on PYTHONPATH when run.
+  rmSync('dist/python', { recursive: true, force: true });
+  cpSync('python/lade_torch', 'dist/python/lade_torch', { recursive: true, filter: (src) => !src.includes('__pycache__') });
 }
 
 copyAssets();

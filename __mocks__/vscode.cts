@@ -2,4 +2,7 @@
 import { createVSCodeMock } from 'jest-mock-vscode';
 import { vi } from 'vitest';
 
-module.exports = createVSCodeMock(vi);
+const mock = createVSCodeMock(vi);
+// jest-mock-vscode has no `extensions`: no other extension is installed unless a test says so.
+Object.assign(mock, { extensions: { getExtension: vi.fn(() => undefined), all: [] } });
+module.exports = mock;

@@ -7,17 +7,23 @@
 // Options: --epochs N (12) --model cnn|resnet20 --batch N (128) --lr X (0.05) --size N (28) --out DIR
 //          --n-max N (6000) --test N (1000) --val-per-class N | --val-fraction F --backend B
 //          --workers 1|2 --losses ce,lade (both) --json
+//          --engine tfjs|torch (tfjs): torch trains through the PyTorch engine ($LADE_PYTHON, else python3;
+//          --device auto|cpu|cuda|mps, --nproc N) with the same settings, so the same accuracy goals apply
 // A labelled val split (each run writes its logits to logits-val.bin) is the calibration split that
 // bench:prior needs. --val-per-class N writes a balanced one, N per class, from the Fashion-MNIST training
 // images the long-tailed train split left out, as ImageNet-LT and Places-LT ship a balanced val split
 // (20 per class); the model still trains on every LT image. --val-fraction F instead holds out F of each
 // class's LT training images, so the rarest classes get a handful of val images.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { trainRun } from '../src/core/train';
+import { chooseEngine, type TorchDevice } from '../src/core/engines/engine';
+import { pythonCandidates } from '../src/core/engines/python';
+import { trainWithTorch } from '../src/core/engines/torchRunner';
 import { evaluateRuns, loadRun, parsePriorSpec, type LoadedRun, type PriorEvaluation } from '../src/core/train/runEvaluation';
 import type { BackendSetting, LossKind, ModelKind } from '../src/protocol/training';
 
@@ -36,6 +42,9 @@ const { values: a } = parseArgs({
     losses: { type: 'string', default: 'ce,lade' },
     backend: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: '1' },
+    engine: { type: 'string', default: 'tfjs' },
+    device: { type: 'string', default: 'auto' },
+    nproc: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -88,31 +97,46 @@ function writeTree(source: string, root: string, nMax: number, testPer: number, 
   writeFileSync(marker, layout);
 }
 
+let python: string | undefined;
+async function torchPython(): Promise<string> {
+  if (python) return python;
+  const choice = await chooseEngine('torch', pythonCandidates({ setting: process.env.LADE_PYTHON, settingName: '$LADE_PYTHON' }));
+  if (choice.engine !== 'torch') throw new Error('unreachable: chooseEngine(torch) gives torch or throws');
+  log(`engine: ${choice.reason}`);
+  python = choice.python.command;
+  return python;
+}
+
 async function train(root: string, loss: LossKind): Promise<string> {
   const outDir = path.join(a.out!, `run-${loss}`);
   const t0 = Date.now();
-  const rec = await trainRun(
-    {
-      dataDir: root,
-      outDir,
-      loss,
-      model: a.model as ModelKind,
-      epochs: Number(a.epochs),
-      batchSize: Number(a.batch),
-      lr: Number(a.lr),
-      size: Number(a.size),
-      backend: a.backend as BackendSetting,
-      valFraction: Number(a['val-fraction']),
-      workers: a.workers === '2' ? 2 : 1,
-      seed: 1,
-    },
-    { onLog: (_, m) => log(`[${loss}] ${m}`) },
-  );
+  const config = {
+    dataDir: root,
+    outDir,
+    loss,
+    model: a.model as ModelKind,
+    epochs: Number(a.epochs),
+    batchSize: Number(a.batch),
+    lr: Number(a.lr),
+    size: Number(a.size),
+    backend: a.backend as BackendSetting,
+    valFraction: Number(a['val-fraction']),
+    workers: (a.workers === '2' ? 2 : 1) as 1 | 2,
+    seed: 1,
+  };
+  const hooks = { onLog: (_: unknown, m: string) => log(`[${loss}] ${m}`) };
+  const rec =
+    a.engine === 'torch'
+      ? await trainWithTorch({ ...config, backend: undefined, workers: undefined }, { python: await torchPython(), device: a.device as TorchDevice, nproc: Number(a.nproc) }, hooks)
+      : await trainRun(config, hooks);
   log(`[${loss}] done in ${((Date.now() - t0) / 1000).toFixed(0)} s on ${rec.backend.name}: test ${rec.finalAccuracy.test?.toFixed(2)}%`);
   return outDir;
 }
 
 async function main(): Promise<void> {
+  const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  log(`load average before: ${load()} (${os.cpus().length} cores)`);
+  process.on('exit', () => log(`load average after: ${load()}`));
   const source = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
   if (!existsSync(path.join(source, 'train-images-idx3-ubyte.gz'))) {
     throw new Error(`Fashion-MNIST not found in '${source}': apt-get install dataset-fashion-mnist or set FASHION_MNIST_DIR.`);

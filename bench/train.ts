@@ -136,4 +136,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// --engine torch: the PyTorch engine against a bare PyTorch loop, and 2 processes against 1 (bench/trainTorch.ts).
+const engineFlag = process.argv.indexOf('--engine');
+if (engineFlag >= 0 && process.argv[engineFlag + 1] === 'torch') void import('./trainTorch').then((m) => m.benchTorchEngine());
+else void main();

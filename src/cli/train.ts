@@ -1,8 +1,13 @@
 // `lade train <dir>`: train a model on an image-folder dataset into a run folder, printing progress and a
 // summary. Ctrl-C once stops at the next step with a resumable checkpoint; twice quits at once.
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { trainRun } from '../core/train';
-import type { TrainConfigInput } from '../core/train';
+import type { TrainConfigInput, TrainHooks } from '../core/train';
+import { chooseEngine, DEVICES, ENGINES, EngineUnavailable, type EngineSetting, type TorchDevice } from '../core/engines/engine';
+import { pythonCandidates, torchPackageDir } from '../core/engines/python';
+import { torchEnv, trainWithTorch, TorchUserError } from '../core/engines/torchRunner';
 import type { LossKind } from '../core/runs/lossKind';
 import { runName } from '../core/runs/naming';
 import { loadRun } from '../core/train/runEvaluation';
@@ -17,8 +22,8 @@ evaluation, checkpoint.bin (every epoch; resumable). Without val/, 10% of each c
 
 Options:
   --out DIR          run folder (default .lade/runs/<dataset>-<loss>-<YYYYMMDD-HHMMSS>)
-  --loss L           lade (default), ce, or bs (Balanced Softmax)
-  --model M          cnn (default) or resnet20
+  --loss L           lade (default), ce, or bs (Balanced Softmax); the torch engine also la (logit adjustment)
+  --model M          cnn (default) or resnet20; the torch engine also tv:<torchvision classifier>
   --width N          ResNet base width (default 16)
   --epochs N         (default 10)
   --batch N          batch size (default 128)
@@ -39,7 +44,16 @@ Options:
   --workers N        1 (default) or 2: a replica worker trains on half of each batch on the second core
   --resume           continue from the run folder's checkpoint, with the settings the run was started with
                      (only --backend and --workers may change)
-  --force            replace a run already in --out
+  --force            replace a run already in --out (with --launch: its <out>.config.json)
+  --engine E         auto (default: torch when a Python with torch >= 1.13 is found, else tfjs), tfjs or torch
+  --python FILE      the Python for the torch engine (default $LADE_PYTHON, else python3 on the PATH)
+  --device D         torch engine: auto (default: CUDA, then MPS, then CPU), cpu, cuda or mps
+  --nproc N          torch engine: N data-parallel processes on this machine (torchrun; gloo on CPU, nccl on CUDA)
+  --launch K         torch engine on a cluster: print the torchrun command, slurm sbatch script or skypilot
+                     task (with --print) that trains into --out on shared storage; the config is written beside it
+  --nodes N          with --launch: nodes (default 1)
+  --gpus-per-node N  with --launch: GPUs per node (default 1)
+  --print            with --launch: write the launch file to stdout instead of running anything
   -h, --help         show this help
 `;
 
@@ -67,7 +81,46 @@ const OPTIONS = {
   resume: { type: 'boolean' },
   force: { type: 'boolean' },
   workers: { type: 'string' },
+  engine: { type: 'string' },
+  python: { type: 'string' },
+  device: { type: 'string' },
+  nproc: { type: 'string' },
+  launch: { type: 'string' },
+  nodes: { type: 'string' },
+  'gpus-per-node': { type: 'string' },
+  print: { type: 'boolean' },
 } as const;
+
+const LAUNCH_KINDS = ['torchrun', 'slurm', 'skypilot'] as const;
+
+function oneOfFlag<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`lade train: --${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
+}
+
+/** Why a run needs the TF.js engine, if it does. */
+function tfjsOnlyReason(v: { finetune?: string; 'retune-head'?: string; workers?: string; backend?: string }): string | undefined {
+  if (v['retune-head']) return '--retune-head retunes a TF.js run';
+  if (v.finetune?.endsWith('.json')) return '--finetune names a TF.js model.json';
+  if (v.workers) return '--workers is a TF.js setting (use --nproc)';
+  if (v.backend) return '--backend is a TF.js setting (use --device)';
+  return undefined;
+}
+
+/** `--launch K --print`: the config beside the run folder, and the cluster's launch file on stdout. */
+function printLaunch(kind: string, config: TrainConfigInput, python: string, nodes: number, gpus: number, force: boolean, io: CliIo): number {
+  const outDir = path.resolve(config.outDir);
+  const configFile = `${outDir}.config.json`;
+  if (existsSync(configFile) && !force) throw new UsageError(`lade train: ${configFile} exists (use --force to overwrite it)`);
+  writeFileSync(configFile, `${JSON.stringify({ ...config, dataDir: path.resolve(config.dataDir), outDir }, null, 2)}\n`);
+  const args = ['-m', 'lade_torch.launchfile', '--kind', kind, '--nodes', String(nodes), '--gpus-per-node', String(gpus), '--config', configFile];
+  const r = spawnSync(python, args, { env: torchEnv(torchPackageDir()), encoding: 'utf8' });
+  if (r.error) throw new UsageError(`lade train: cannot run ${python} for the launch file: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`lade_torch.launchfile failed: ${r.stderr.trim()}`);
+  io.out(r.stdout);
+  io.err(`config: ${configFile}\nrun folder: ${outDir} (dataset and run folder must be at these paths on every node; lade eval ${outDir} reads the result)\n`);
+  return EXIT_OK;
+}
 
 function progressLine(p: TrainProgress): string {
   if (p.phase !== 'train') return `${p.phase}: ${p.step}/${p.steps}`;
@@ -121,6 +174,29 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     retuneHead: retune !== undefined,
   } as TrainConfigInput;
 
+  const engineSetting = oneOfFlag('engine', v.engine ?? process.env.LADE_ENGINE ?? 'auto', ENGINES) as EngineSetting;
+  const device = oneOfFlag('device', v.device, DEVICES) as TorchDevice | undefined;
+  const nproc = num('nproc');
+  if (nproc !== undefined && nproc < 1) throw new UsageError('lade train: --nproc must be at least 1');
+  const launch = oneOfFlag('launch', v.launch, LAUNCH_KINDS);
+  if ((launch !== undefined) !== (v.print === true)) throw new UsageError('lade train: --launch K and --print go together (the launch file is printed, not run)');
+  const torchOnly = [device && '--device', nproc !== undefined && '--nproc', launch && '--launch'].filter(Boolean).join(', ');
+  const candidates = pythonCandidates({ setting: v.python ?? process.env.LADE_PYTHON, settingName: v.python ? '--python' : '$LADE_PYTHON' });
+  if (launch) {
+    if (engineSetting === 'tfjs') throw new UsageError('lade train: --launch needs --engine torch');
+    // The launch file runs on the cluster, so only this Python's standard library is needed here.
+    return printLaunch(launch, input, candidates[0]!.command, num('nodes') ?? 1, num('gpus-per-node') ?? 1, v.force === true, io);
+  }
+  let choice;
+  try {
+    choice = await chooseEngine(torchOnly && engineSetting === 'auto' ? 'torch' : engineSetting, candidates, { tfjsOnly: tfjsOnlyReason(v) });
+  } catch (err) {
+    if (err instanceof EngineUnavailable) throw new UsageError(`lade train: ${err.message}`);
+    throw err;
+  }
+  if (choice.engine === 'tfjs' && torchOnly) throw new UsageError(`lade train: ${torchOnly}: only with the torch engine (${choice.reason})`);
+  io.err(`engine ${choice.engine}: ${choice.reason}\n`);
+
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT_CANCELLED);
@@ -130,7 +206,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   process.on('SIGINT', onSigint);
   let lastLine = 0;
   try {
-    const record = await trainRun(input, {
+    const hooks: TrainHooks = {
       signal: controller.signal,
       force: v.force === true,
       onLog: (level, message) => io.err(`${io.interactive ? '\r\x1b[K' : ''}${level === 'warn' ? 'warning: ' : ''}${message}\n`),
@@ -143,7 +219,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         } else return;
         lastLine = now;
       },
-    });
+    };
+    const record =
+      choice.engine === 'torch'
+        ? await trainWithTorch(input, { python: choice.python.command, device, nproc }, hooks).catch((err: unknown) => {
+            if (err instanceof TorchUserError) throw new UsageError(`lade train: ${err.message.replace(/^lade_torch\.train: /, '')}`);
+            throw err;
+          })
+        : await trainRun(input, hooks);
     if (io.interactive) io.err('\r\x1b[K');
     const dir = path.resolve(input.outDir);
     const t = record.timings;

@@ -8,12 +8,15 @@ import { runName } from '../../core/runs/naming';
 import { errorMessage, reportFailure } from '../errors';
 import { checkpointPath } from '../../core/train/checkpoint';
 import { startTrainingWorker, type TrainingHandle } from '../../core/train/trainingWorker';
+import { EngineUnavailable, type EngineChoice } from '../../core/engines/engine';
+import { startTorchTraining } from '../../core/engines/torchRunner';
 import type { LossKind, TrainedRunRecord, TrainProgress } from '../../protocol/training';
 import { isRecord } from '../../protocol/validate';
 import { pickDatasetFolder } from '../analyze/pickDataset';
 import { outputChannel } from '../log';
 import { askChoice, choiceFromArgument, trainDefaults, type TrainChoice } from './options';
 import { askStart, startConfig, startFromArgument, type TrainStart } from './start';
+import { resolveEngine, torchDevice } from './engine';
 import { TRAINING_VIEW_ID, TrainingViewProvider } from './view';
 import { workspaceRoot } from '../workspace';
 
@@ -25,6 +28,14 @@ interface RunRequest {
   readonly choice: TrainChoice;
   readonly start: TrainStart;
   readonly resume: boolean;
+  readonly engine: EngineChoice;
+}
+
+/** Why a start needs the TF.js engine (torch fine-tunes .pt weights, and retunes no TF.js head). */
+function tfjsOnly(start: TrainStart): string | undefined {
+  if (start.kind === 'finetune') return 'it fine-tunes a TF.js model.json';
+  if (start.kind === 'retune') return 'it retunes the head of a TF.js run';
+  return undefined;
 }
 
 export function progressMessage(p: TrainProgress): string {
@@ -59,21 +70,23 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
       const record = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `LADE: training ${req.name}`, cancellable: true },
         (progress, token) => {
-          const handle = startTrainingWorker(
-            {
-              dataDir: req.dataDir,
-              outDir: req.outDir,
-              loss: req.loss,
-              model: req.choice.model,
-              epochs: req.choice.epochs,
-              batchSize: req.choice.batchSize,
-              size: req.choice.size,
-              backend: req.choice.backend,
-              resume: req.resume,
-              ...startConfig(req.start),
-            },
-            { workerPath },
-          );
+          const config = {
+            dataDir: req.dataDir,
+            outDir: req.outDir,
+            loss: req.loss,
+            model: req.choice.model,
+            epochs: req.choice.epochs,
+            batchSize: req.choice.batchSize,
+            size: req.choice.size,
+            backend: req.choice.backend,
+            resume: req.resume,
+            ...startConfig(req.start),
+          };
+          // Both engines give the same handle: the view, progress and cancel below need no engine-specific code.
+          const handle =
+            req.engine.engine === 'torch'
+              ? startTorchTraining(config, { python: req.engine.python.command, device: torchDevice(vscode.Uri.file(req.dataDir)) })
+              : startTrainingWorker(config, { workerPath });
           active.set(req.name, handle);
           token.onCancellationRequested(() => handle.cancel());
           let reported = 0;
@@ -103,7 +116,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
     } catch (err) {
       view.update(req.name, (r) => ({ ...r, status: 'failed', progress: undefined, error: errorMessage(err) }));
       // A crash or kill leaves the last checkpoint intact (written atomically): offer to go on from it as after a cancel.
-      const actions = existsSync(checkpointPath(req.outDir)) ? [{ title: 'Resume', run: () => runOne({ ...req, resume: true }) }] : [];
+      const actions = [checkpointPath(req.outDir), path.join(req.outDir, 'checkpoint.pt')].some((f) => existsSync(f)) ? [{ title: 'Resume', run: () => runOne({ ...req, resume: true }) }] : [];
       void reportFailure(`training ${req.name} failed`, err, actions);
       return undefined;
     } finally {
@@ -134,13 +147,23 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
       return undefined;
     }
     if (!choice) return undefined;
+    let engine: EngineChoice | undefined;
+    try {
+      engine = await resolveEngine(folder, { requested: options?.engine, ask: !options, tfjsOnly: tfjsOnly(start) });
+    } catch (err) {
+      const settings = { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'lade.python') };
+      void reportFailure('training engine', err, err instanceof EngineUnavailable ? [settings] : []);
+      return undefined;
+    }
+    if (!engine) return undefined;
+    outputChannel().info(`Engine: ${engine.engine} (${engine.reason})`);
     await vscode.commands.executeCommand(`${TRAINING_VIEW_ID}.focus`);
     const startedAt = new Date();
     const root = runsRoot(folder.fsPath);
     const records: TrainedRunRecord[] = [];
     for (const loss of choice.losses) {
       const name = runName(folder.fsPath, loss, startedAt);
-      const record = await runOne({ name, dataDir: folder.fsPath, outDir: path.join(root, name), loss, choice, start, resume: false });
+      const record = await runOne({ name, dataDir: folder.fsPath, outDir: path.join(root, name), loss, choice, start, resume: false, engine });
       if (!record) return records;
       records.push(record);
       if (record.status === 'cancelled') return records;

@@ -42,6 +42,8 @@ const quietSettings: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
+  // The tests train with TF.js unless one asks for the PyTorch engine (auto would take torch wherever CI has it).
+  'lade.engine': 'tfjs',
 };
 
 const startTimeoutMs = 60_000;
