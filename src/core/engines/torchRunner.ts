@@ -12,7 +12,9 @@ import type { EpochRecord, TrainedRunRecord } from '../runs/record';
 import { writeRun } from '../runs/writer';
 import type { TrainHooks } from '../train/trainRun';
 import type { TrainingHandle } from '../train/trainingWorker';
-import { isWorkerToHost, type LogLevel, type TrainProgress } from '../train/workerMessages';
+import { checkMessage } from '../message';
+import { UserError } from '../userError';
+import { WorkerToHostSchema, type LogLevel, type TrainProgress, type WorkerToHost } from '../train/workerMessages';
 import type { TorchDevice } from './engine';
 import { torchPackageDir } from './python';
 
@@ -29,7 +31,7 @@ export interface TorchRunOptions {
 }
 
 /** The engine refused the run (exit status 2: a config, dataset or resume mistake), as opposed to failing in it. */
-export class TorchUserError extends Error {}
+export class TorchUserError extends UserError {}
 
 const STDERR_TAIL = 4000;
 
@@ -80,14 +82,19 @@ export function startTorchTraining(config: TorchConfig, opts: TorchRunOptions): 
   let spawnError: Error | undefined;
 
   createInterface({ input: child.stdout }).on('line', (line) => {
-    let msg: unknown;
+    let raw: unknown;
     try {
-      msg = JSON.parse(line);
+      raw = JSON.parse(line);
     } catch {
-      msg = undefined;
-    }
-    if (!isWorkerToHost(msg)) {
+      // Not a protocol line (a library printing to stdout): keep it as a log line.
       for (const l of logListeners) l('info', line);
+      return;
+    }
+    let msg: WorkerToHost;
+    try {
+      msg = checkMessage(WorkerToHostSchema, raw, 'PyTorch engine');
+    } catch (e) {
+      for (const l of logListeners) l('warn', (e as Error).message);
       return;
     }
     switch (msg.type) {
