@@ -10,6 +10,7 @@ import { pythonCandidates, torchPackageDir } from '../core/engines/python';
 import { torchEnv, trainWithTorch, TorchUserError } from '../core/engines/torchRunner';
 import type { LossKind } from '../core/runs/lossKind';
 import { runName } from '../core/runs/naming';
+import { checkpointPath } from '../core/train/checkpoint';
 import { loadRun } from '../core/train/runEvaluation';
 import type { TrainProgress } from '../protocol/training';
 import { EXIT_CANCELLED, EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
@@ -99,7 +100,8 @@ function oneOfFlag<T extends string>(flag: string, value: string | undefined, al
 }
 
 /** Why a run needs the TF.js engine, if it does. */
-function tfjsOnlyReason(v: { finetune?: string; 'retune-head'?: string; workers?: string; backend?: string }): string | undefined {
+function tfjsOnlyReason(v: { finetune?: string; 'retune-head'?: string; workers?: string; backend?: string; resume?: boolean; out?: string }): string | undefined {
+  if (v.resume && v.out !== undefined && existsSync(checkpointPath(path.resolve(v.out)))) return 'the run resumes from its TF.js checkpoint';
   if (v['retune-head']) return '--retune-head retunes a TF.js run';
   if (v.finetune?.endsWith('.json')) return '--finetune names a TF.js model.json';
   if (v.workers) return '--workers is a TF.js setting (use --nproc)';
@@ -195,7 +197,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw err;
   }
   if (choice.engine === 'tfjs' && torchOnly) throw new UsageError(`lade train: ${torchOnly}: only with the torch engine (${choice.reason})`);
-  io.err(`engine ${choice.engine}: ${choice.reason}\n`);
+  // Said with the run's first output, so a run refused before it starts (a resume with other settings)
+  // is still one line.
+  let engineLine = `engine ${choice.engine}: ${choice.reason}\n`;
+  const say = (text: string): void => {
+    io.err(engineLine + text);
+    engineLine = '';
+  };
 
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -209,13 +217,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const hooks: TrainHooks = {
       signal: controller.signal,
       force: v.force === true,
-      onLog: (level, message) => io.err(`${io.interactive ? '\r\x1b[K' : ''}${level === 'warn' ? 'warning: ' : ''}${message}\n`),
+      onLog: (level, message) => say(`${io.interactive ? '\r\x1b[K' : ''}${level === 'warn' ? 'warning: ' : ''}${message}\n`),
       onProgress: (p) => {
         const now = Date.now();
         if (io.interactive) {
-          if (now - lastLine > 100) io.err(`\r${progressLine(p)}\x1b[K`);
+          if (now - lastLine > 100) say(`\r${progressLine(p)}\x1b[K`);
         } else if (now - lastLine > 10_000) {
-          io.err(`${progressLine(p)}\n`);
+          say(`${progressLine(p)}\n`);
         } else return;
         lastLine = now;
       },

@@ -8,13 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { readRun } from '../runs/reader';
-import type { EpochRecord, TrainedRunRecord } from '../runs/record';
+import type { TrainedRunRecord } from '../runs/record';
 import { writeRun } from '../runs/writer';
 import type { TrainHooks } from '../train/trainRun';
 import type { TrainingHandle } from '../train/trainingWorker';
-import { checkMessage } from '../message';
 import { UserError } from '../userError';
-import { WorkerToHostSchema, type LogLevel, type TrainProgress, type WorkerToHost } from '../train/workerMessages';
+import { TrainingEvents } from '../train/trainingEvents';
 import type { TorchDevice } from './engine';
 import { torchPackageDir } from './python';
 
@@ -73,9 +72,7 @@ export function startTorchTraining(config: TorchConfig, opts: TorchRunOptions): 
   // ...but never outlive us: a host that quits takes the engine with it.
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const progressListeners: ((p: TrainProgress) => void)[] = [];
-  const logListeners: ((level: LogLevel, message: string) => void)[] = [];
-  const epochListeners: ((record: EpochRecord) => void)[] = [];
+  const events = new TrainingEvents();
   let record: TrainedRunRecord | undefined;
   let reported: string | undefined;
   let stderr = '';
@@ -87,33 +84,12 @@ export function startTorchTraining(config: TorchConfig, opts: TorchRunOptions): 
       raw = JSON.parse(line);
     } catch {
       // Not a protocol line (a library printing to stdout): keep it as a log line.
-      for (const l of logListeners) l('info', line);
+      events.log('info', line);
       return;
     }
-    let msg: WorkerToHost;
-    try {
-      msg = checkMessage(WorkerToHostSchema, raw, 'PyTorch engine');
-    } catch (e) {
-      for (const l of logListeners) l('warn', (e as Error).message);
-      return;
-    }
-    switch (msg.type) {
-      case 'progress':
-        for (const l of progressListeners) l(msg.progress);
-        break;
-      case 'log':
-        for (const l of logListeners) l(msg.level, msg.message);
-        break;
-      case 'epoch':
-        for (const l of epochListeners) l(msg.record);
-        break;
-      case 'result':
-        record = msg.record;
-        break;
-      case 'error':
-        reported = msg.message.replaceAll(`${configFile}: `, '');
-        break;
-    }
+    const final = events.dispatch(raw, 'PyTorch engine');
+    if (final?.type === 'result') record = final.record;
+    else if (final?.type === 'error') reported = final.message.replaceAll(`${configFile}: `, '');
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -146,9 +122,7 @@ export function startTorchTraining(config: TorchConfig, opts: TorchRunOptions): 
 
   return {
     result,
-    onProgress: (l) => progressListeners.push(l),
-    onLog: (l) => logListeners.push(l),
-    onEpoch: (l) => epochListeners.push(l),
+    ...events.subscriptions(),
     cancel: () => {
       if (child.exitCode === null) child.kill('SIGTERM');
     },
