@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { commands, Uri, window, workspace } from 'vscode';
 import { importRun, readPredictions } from '../../../../src/core/import';
 import { registerEstimatePriorCommand, type EstimatePriorOutcome } from '../../../../src/extension/estimate/command';
+import type { MetricsPanels } from '../../../../src/extension/metrics/panel';
+import type { PriorEditorView } from '../../../../src/extension/priors/view';
 import { buildEstimateWorker } from './fixture';
 
 vi.mock('vscode');
@@ -33,7 +35,9 @@ beforeAll(async () => {
   vi.mocked(window.createOutputChannel).mockReturnValue({ info: vi.fn(), warn: vi.fn(), error: vi.fn(), show: vi.fn() } as unknown as vscode.LogOutputChannel);
   (workspace as unknown as { isTrusted: boolean }).isTrusted = true;
   (workspace as unknown as { setWorkspaceFolders(f: unknown): void }).setWorkspaceFolders([{ uri: Uri.file(root), name: 'ws', index: 0 }]);
-  registerEstimatePriorCommand({ extensionUri: Uri.file(root) } as vscode.ExtensionContext);
+  // No metrics panel opens under the mock, so the estimate is kept without being applied.
+  const metrics = { open: undefined } as unknown as MetricsPanels;
+  registerEstimatePriorCommand({ extensionUri: Uri.file(root) } as vscode.ExtensionContext, { metrics, priorEditor: {} as PriorEditorView });
   command = vi.mocked(commands.registerCommand).mock.calls.find((c) => c[0] === 'lade.estimatePrior')![1] as typeof command;
 }, 120_000);
 
@@ -56,6 +60,7 @@ describe('Estimate Deployment Prior on an imported run without a model', () => {
     expect(window.showErrorMessage).not.toHaveBeenCalled();
     expect(outcome?.estimate).toMatchObject({ backend: 'none (logits file)', images: 24, calibrationSplit: 'val', classes });
     expect(outcome!.estimate.prior.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(outcome).toMatchObject({ applied: false });
     expect(outcome!.name).toMatch(/^estimated-deploy_npz-\d{8}-\d{4}$/);
   });
 });
