@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerAnalyzeCommand } from './analyze/command';
 import { AnalyzePanels } from './analyze/panel';
 import { registerEstimatePriorCommand } from './estimate/command';
+import { registerImportRunCommand } from './import/command';
 import { outputChannel } from './log';
 import { MetricsPanels } from './metrics/panel';
 import { registerMetrics } from './metrics/register';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(priors.disposable, registerMetrics(context, session, metrics));
   context.subscriptions.push(registerTrainCommand(context));
   context.subscriptions.push(registerEstimatePriorCommand(context, { metrics, priorEditor: priors.editor }));
+  context.subscriptions.push(registerImportRunCommand(context));
   context.subscriptions.push(registerInstallNativeBackendCommand(context));
   outputChannel().info(`LADE Studio ${String(context.extension.packageJSON.version)} activated`);
 }

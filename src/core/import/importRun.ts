@@ -40,13 +40,19 @@ function checkTarget(dir: string, force: boolean): boolean {
   return true;
 }
 
+/** Where importRun writes a run before renaming it into place (per process, so a stopped import can be cleaned up). */
+export function stagingDir(dir: string): string {
+  const abs = path.resolve(dir);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.import-${process.pid}`);
+}
+
 export async function importRun(o: ImportOptions): Promise<RunRecord> {
   const started = new Date();
   const dir = path.resolve(o.dir);
   const replace = checkTarget(dir, o.force);
   if (o.splits.length === 0) throw new ImportError('nothing to import: give at least one split.');
   const total = o.trainCounts.reduce((a, b) => a + b, 0);
-  const tmp = path.join(path.dirname(dir), `.${path.basename(dir)}.import-${process.pid}`);
+  const tmp = stagingDir(dir);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {

@@ -3,4 +3,4 @@ export { ImportError } from './errors';
 export type { Predictions, ReadOptions } from './predictions';
 export { isPredictionsFile, PREDICTION_EXTENSIONS, readPredictions } from './readPredictions';
 export { readClassList, readTrainCounts } from './classes';
-export { importRun, type ImportOptions, type SplitSource } from './importRun';
+export { importRun, stagingDir, type ImportOptions, type SplitSource } from './importRun';

@@ -47,9 +47,11 @@ export function parseEstimateArgument(arg: unknown): EstimateArgument | undefine
   return { run: text('run'), folder: text('folder'), method: method as EstimateMethodName, split };
 }
 
-/** Why a run cannot estimate (no saved model, no cached labelled split to calibrate on), or null. */
+/**
+ * Why a run cannot estimate (no cached labelled split to calibrate on), or null. A run without a model (an
+ * import of logits) still can, from the deployment images' logits in a file.
+ */
 export function runProblem(run: RunFolder): string | null {
-  if (!run.modelJson) return `Run '${run.name}' has no saved model (${path.join(run.dir, 'model', 'model.json')}).`;
   if (run.splits.length === 0) {
     return `Run '${run.name}' has no cached labelled logits (logits-val.bin, labels-val.bin) to calibrate on; train it with a validation split.`;
   }

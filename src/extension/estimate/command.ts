@@ -1,4 +1,5 @@
-// "LADE: Estimate Deployment Prior": a run's model over a folder of unlabelled images, EM+BCTS (or EM, BBSE)
+// "LADE: Estimate Deployment Prior": a run's model over a folder of unlabelled images (or, for an imported
+// run without a model, their logits in a file), EM+BCTS (or EM, BBSE)
 // with bootstrap intervals, all in a worker thread under a cancellable progress notification; the estimate
 // becomes a named prior in the prior editor (handed to it directly), ready to use and save.
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { outputChannel } from '../log';
 import type { RunFolder } from '../../core/runs';
 import type { MetricsPanels } from '../metrics/panel';
 import { listRuns } from '../metrics/runFolders';
+import { runLabel } from '../metrics/runOrigin';
+import { PREDICTION_EXTENSIONS } from '../../core/import';
 import { PRIOR_VIEW_ID, type PriorEditorView } from '../priors/view';
 import { calibrationSplits, parseEstimateArgument, resolveRun, runProblem, splitProblem } from './argument';
 import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
@@ -57,27 +60,36 @@ async function chooseRequest(arg: unknown): Promise<Request | undefined> {
   const usable = runs.filter((r) => runProblem(r) === null);
   if (usable.length === 0) {
     void vscode.window.showWarningMessage(
-      'LADE: no finished run with a saved model and validation logits in .lade/runs; train one first (LADE: Train with LADE).',
+      'LADE: no finished run with validation logits in .lade/runs; train one first (LADE: Train with LADE) or import one (LADE: Import Model or Predictions).',
     );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    usable.map((r) => ({ label: r.name, description: `${r.record.loss} · ${r.record.classes.length} classes`, run: r })),
+    usable.map((r) => ({ label: runLabel(r), description: `${r.record.loss} · ${r.record.classes.length} classes`, run: r })),
     { title: 'LADE: run whose model reads the unlabelled images', placeHolder: 'One of its labelled splits (val, or one you pick) calibrates the estimate' },
   );
   if (!picked) return undefined;
   const split = await chooseSplit(picked.run);
   if (!split) return undefined;
-  const folders = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
+  const folder = await chooseDeploymentData(picked.run, root);
+  return folder ? { run: picked.run, split, folder, method: 'em-bcts' } : undefined;
+}
+
+/** A folder of images for a run with a model; the deployment logits in a file for one without (an import). */
+async function chooseDeploymentData(run: RunFolder, root: string | undefined): Promise<string | undefined> {
+  const logitsFile = !run.modelJson;
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFolders: !logitsFile,
+    canSelectFiles: logitsFile,
     canSelectMany: false,
-    title: 'LADE: folder of unlabelled deployment images',
+    title: logitsFile
+      ? `LADE: ${run.name} has no model: the unlabelled deployment images' logits (.npz, .safetensors, CSV)`
+      : 'LADE: folder of unlabelled deployment images',
     openLabel: 'Estimate Prior',
+    ...(logitsFile ? { filters: { 'Logits': PREDICTION_EXTENSIONS.map((e) => e.slice(1)) } } : {}),
     ...(root ? { defaultUri: vscode.Uri.file(root) } : {}),
   });
-  const folder = folders?.[0]?.fsPath;
-  return folder ? { run: picked.run, split, folder, method: 'em-bcts' } : undefined;
+  return chosen?.[0]?.fsPath;
 }
 
 /** The run's only labelled split, or the one the user picks, each shown with its smallest class. */

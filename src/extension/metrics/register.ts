@@ -13,6 +13,7 @@ import { exportInWorker } from './exportInWorker';
 import type { MetricsPanel, MetricsPanels } from './panel';
 import type { RunFolder } from '../../core/runs';
 import { listRuns, sameClasses } from './runFolders';
+import { runLabel } from './runOrigin';
 import { workspaceRoot } from '../workspace';
 
 function runsNow(): RunFolder[] {
@@ -38,7 +39,7 @@ async function pickRuns(runs: readonly RunFolder[], names?: readonly string[]): 
   if (runs.length <= 1) return [...runs];
   const preselected = new Set(defaultPair(runs));
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.name, description: `${r.record.loss} · ${r.record.classes.length} classes · ${r.splits.map((s) => s.name).join(', ') || 'no cached logits'}`, picked: preselected.has(r), run: r })),
+    runs.map((r) => ({ label: runLabel(r), description: `${r.record.loss} · ${r.record.classes.length} classes · ${r.splits.map((s) => s.name).join(', ') || 'no cached logits'}`, picked: preselected.has(r), run: r })),
     { canPickMany: true, title: 'LADE: runs to compare (same classes)' },
   );
   return picked?.map((p) => p.run);
@@ -57,7 +58,7 @@ export function registerMetrics(context: vscode.ExtensionContext, session: LadeS
     const run =
       candidates.length <= 1
         ? candidates[0]
-        : (await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.name, description: r.record.loss, run: r })), { title: 'LADE: run to export' }))?.run;
+        : (await vscode.window.showQuickPick(candidates.map((r) => ({ label: runLabel(r), description: r.record.loss, run: r })), { title: 'LADE: run to export' }))?.run;
     if (!run?.modelJson) {
       if (candidates.length === 0) void vscode.window.showWarningMessage('LADE: the selected runs have no saved model (model/model.json or model.onnx).');
       return;

@@ -43,9 +43,10 @@ describe('lade.estimatePrior argument', () => {
 });
 
 describe('which run estimates', () => {
-  it('needs a saved model and cached labelled logits', () => {
+  it('needs cached labelled logits; a model is optional', () => {
     expect(runProblem(info('ok'))).toBeNull();
-    expect(runProblem(info('no-model', { modelJson: null }))).toMatch(/Run 'no-model' has no saved model \(.*model\.json\)/);
+    // An imported run without a model estimates from the deployment logits in a file.
+    expect(runProblem(info('no-model', { modelJson: null }))).toBeNull();
     expect(runProblem(info('no-val', { splits: [] }))).toMatch(/Run 'no-val' has no cached labelled logits/);
   });
 

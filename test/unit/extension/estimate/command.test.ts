@@ -91,7 +91,7 @@ describe('lade.estimatePrior', () => {
     mkdirSync(empty, { recursive: true });
     mockWorkspace.setWorkspaceFolders([{ uri: Uri.file(empty), name: 'empty', index: 0 }]);
     expect(await command()).toBeUndefined();
-    expect(window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('no finished run with a saved model and validation logits'));
+    expect(window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('no finished run with validation logits'));
     expect(window.showQuickPick).not.toHaveBeenCalled();
   });
 
