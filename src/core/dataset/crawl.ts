@@ -40,6 +40,11 @@ export interface CrawlContext {
   readonly fs?: CrawlFs;
 }
 
+/** `dir`'s entry `name`: a plain concatenation, as a listed name has no separators (path.join per entry is slower). */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 /** Called per PNG/JPEG file kept: its folder and its name. */
 type Visit = (dir: string, name: string) => void;
 
@@ -70,7 +75,7 @@ function walk(ctx: CrawlContext, fs: CrawlFs, dir: string, visit: Visit, targets
     if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) continue;
     // Plain files that are not images need no path: most skipped entries stop here.
     if (!isDir && !entry.isSymbolicLink() && !hasImageExtension(name)) continue;
-    const full = ignore !== null || isDir || entry.isSymbolicLink() ? path.join(dir, name) : '';
+    const full = ignore !== null || isDir || entry.isSymbolicLink() ? childPath(dir, name) : '';
     if (ignore !== null && ignore(relativeTo(root, full))) continue;
     let resolved: string | null = null;
     if (entry.isSymbolicLink()) {
@@ -122,6 +127,6 @@ export async function countImages(dir: string, ctx: CrawlContext): Promise<numbe
 /** Absolute paths of the visible PNG/JPEG files under `dir`, sorted so the order is the same on every run. */
 export async function listImages(dir: string, ctx: CrawlContext): Promise<string[]> {
   const files: string[] = [];
-  await crawl(dir, ctx, (folder, name) => files.push(path.join(folder, name)));
+  await crawl(dir, ctx, (folder, name) => files.push(childPath(folder, name)));
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
