@@ -35,8 +35,6 @@ const nodeCommon = {
   // engines are loaded only when present; webgpu and onnxruntime-node ship in the platform packages'
   // dist/node_modules (scripts/package.ts) and resolve from node_modules in a checkout.
   external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node', 'onnxruntime-common'],
-  // fdir's ESM build calls createRequire(import.meta.url), which is undefined in a cjs bundle: use its cjs build.
-  alias: { fdir: './node_modules/fdir/dist/index.cjs' },
 };
 
 const workerEntries = Object.fromEntries(

@@ -13,8 +13,6 @@ export async function bundleNode(entry: string, outfile: string): Promise<string
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node', 'onnxruntime-common'],
-    // fdir's ESM build breaks in a cjs bundle (esbuild.mjs does the same).
-    alias: { fdir: './node_modules/fdir/dist/index.cjs' },
     logLevel: 'error',
   });
   return outfile;

@@ -15,11 +15,11 @@ import {
   type ManifestSource,
 } from './manifestLayout';
 import { isCsvManifest, isJsonManifest, type CsvColumns } from './manifest';
-import { forEachLimited, ProgressCounter } from './progress';
+import { ProgressCounter } from './progress';
 import { primarySplitOf, sortSplits } from './splits';
 import { distributionStats, resolveStatsOptions } from './stats';
 import type { AnalyzeResult, Layout, ScanProgress, SplitStat, StatsOptions, ValidationSummary } from './types';
-import { validateImages, type ValidationTarget } from './validate';
+import type { ValidationTarget } from './validate';
 import { nameList, WarningSink } from './warnings';
 
 export interface AnalyzeOptions {
@@ -37,9 +37,6 @@ export interface AnalyzeOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   readonly signal?: AbortSignal;
 }
-
-/** Class folders crawled at once; each crawl itself reads sub-folders in parallel. */
-const CLASS_CONCURRENCY = 8;
 
 interface Counted {
   readonly layout: Layout;
@@ -81,6 +78,8 @@ export async function analyzeDataset(root: string, options: AnalyzeOptions = {})
   let validation: ValidationSummary | undefined;
   if (options.validate) {
     const checkProgress = new ProgressCounter('validate', options.onProgress, grandTotal);
+    // Loaded only here: the image decoders (and zlib) are a noticeable share of a plain scan's start-up.
+    const { validateImages } = await import('./validate');
     validation = await validateImages(counted.targets(), {
       root: absRoot,
       warnings,
@@ -120,10 +119,8 @@ async function countFromFolders(
   const splits = ds.splits.map((s) => ({ name: s.split, counts: new Array<number>(ds.classNames.length).fill(0) }));
   const jobs = ds.splits.flatMap((s, si) => s.classes.map((c) => ({ si, ci: index.get(c.name)!, dir: c.dir })));
   const ctx = crawlContext(root, ignore, issues, options.signal, progress.tick);
-  await forEachLimited(jobs, CLASS_CONCURRENCY, async (job) => {
-    const n = await countImages(job.dir, ctx);
-    splits[job.si]!.counts[job.ci]! += n;
-  });
+  // One class after another: the crawl is synchronous, so running several at once would gain nothing.
+  for (const job of jobs) splits[job.si]!.counts[job.ci]! += await countImages(job.dir, ctx);
   crawlWarnings(root, ds, issues, warnings);
   return {
     layout: 'folder-per-class',

@@ -1,10 +1,13 @@
-// Crawls one class folder with fdir: counts (or lists) its visible PNG/JPEG files at any depth, follows
-// symlinks, and records unreadable folders, symlink loops and images in formats the trainer does not
-// decode instead of failing on them. Analyze, train and estimate-prior all crawl through here.
-import { fdir, type FSLike } from 'fdir';
+// Crawls one class folder: counts (or lists) its visible PNG/JPEG files at any depth, follows symlinks,
+// and records unreadable folders, symlink loops and images in formats the trainer does not decode instead
+// of failing on them. Analyze, train and estimate-prior all crawl through here.
+//
+// A plain synchronous loop over readdirSync: on trees of many small classes the cost is per folder, and
+// callbacks, promises and per-crawl setup (what a crawler library brings) cost more than the listing.
+// Counting without ignore globs touches only file names: no path is joined per file.
 import * as nodeFs from 'node:fs';
 import path from 'node:path';
-import { hasImageExtension, hasTrainableExtension, imageExtension, isHiddenName, isVisibleImagePath } from './imageFiles';
+import { hasImageExtension, hasTrainableExtension, imageExtension, isHiddenName } from './imageFiles';
 import { relativeTo, type IgnoreMatcher } from './ignore';
 
 /** Problems met while crawling; paths are absolute. Sets, because a folder can be reached twice. */
@@ -19,11 +22,11 @@ export function newCrawlIssues(): CrawlIssues {
   return { unreadable: new Set(), symlinkLoops: new Set(), otherFormats: new Map() };
 }
 
-/** Counts an image the trainer cannot decode; false for every file so the caller can return it. */
-function skipOtherFormat(issues: CrawlIssues, name: string): false {
-  const ext = imageExtension(name)!;
-  issues.otherFormats.set(ext, (issues.otherFormats.get(ext) ?? 0) + 1);
-  return false;
+/** The file-system calls the crawl makes; tests inject failures through them. */
+export interface CrawlFs {
+  readdirSync(dir: string, options: { withFileTypes: true }): nodeFs.Dirent[];
+  statSync(p: string): nodeFs.Stats;
+  realpathSync: { native(p: string): string };
 }
 
 export interface CrawlContext {
@@ -34,109 +37,96 @@ export interface CrawlContext {
   readonly signal?: AbortSignal;
   /** Called once per image file found (progress counting). */
   readonly onFile?: () => void;
-  /** File-system implementation; tests inject failures through it. */
-  readonly fs?: FSLike;
+  readonly fs?: CrawlFs;
 }
 
-type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: nodeFs.Dirent[]) => void;
-type RealpathCallback = (error: NodeJS.ErrnoException | null, resolved: string) => void;
-
-function loopError(link: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`symlink loop at ${link}`), { code: 'ELOOP' });
+/** `dir`'s entry `name`: a plain concatenation, as a listed name has no separators (path.join per entry is slower). */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
+
+/** Called per PNG/JPEG file kept: its folder and its name. */
+type Visit = (dir: string, name: string) => void;
 
 /**
- * An fs for fdir that notes failures. fdir suppresses errors silently; we want to name the folder.
- * A symlink whose target is the link's own folder or one of its ancestors is a loop: it is reported and
- * answered with ELOOP so fdir does not follow it.
+ * A symlink to a folder is a loop when its target is the folder holding the link, one of its ancestors,
+ * or (through other links) a folder this crawl already went down into: `targets` holds those.
  */
-function trackingFs(base: FSLike, issues: CrawlIssues): FSLike {
-  const readdir = (dir: string, options: { withFileTypes: true }, callback: ReaddirCallback): void => {
-    base.readdir(dir, options, (error: NodeJS.ErrnoException | null, entries: nodeFs.Dirent[]) => {
-      if (error) issues.unreadable.add(path.resolve(dir));
-      callback(error, entries ?? []);
-    });
-  };
-  const realpath = (link: string, callback: RealpathCallback): void => {
-    base.realpath(link, (error: NodeJS.ErrnoException | null, resolved: string) => {
-      if (error) {
+function isLoop(fs: CrawlFs, dir: string, resolved: string, targets: readonly string[]): boolean {
+  const contains = (outer: string, inner: string) => inner === outer || inner.startsWith(outer + path.sep);
+  return contains(resolved, fs.realpathSync.native(dir)) || targets.some((t) => contains(resolved, t));
+}
+
+function walk(ctx: CrawlContext, fs: CrawlFs, dir: string, visit: Visit, targets: string[]): void {
+  const { issues, ignore, root } = ctx;
+  if (ctx.signal?.aborted) return;
+  let entries: nodeFs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    issues.unreadable.add(dir);
+    return;
+  }
+  for (const entry of entries) {
+    const name = entry.name;
+    if (isHiddenName(name)) continue;
+    let isDir = entry.isDirectory();
+    // Sockets, fifos and devices are neither images nor folders.
+    if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) continue;
+    // Plain files that are not images need no path: most skipped entries stop here.
+    if (!isDir && !entry.isSymbolicLink() && !hasImageExtension(name)) continue;
+    const full = ignore !== null || isDir || entry.isSymbolicLink() ? childPath(dir, name) : '';
+    if (ignore !== null && ignore(relativeTo(root, full))) continue;
+    let resolved: string | null = null;
+    if (entry.isSymbolicLink()) {
+      try {
+        isDir = fs.statSync(full).isDirectory();
+        if (isDir) resolved = fs.realpathSync.native(full);
+      } catch {
         // A dangling link (or one we may not resolve) is as unreadable as a folder we may not list.
-        issues.unreadable.add(path.resolve(link));
-        callback(error, '');
-        return;
+        issues.unreadable.add(full);
+        continue;
       }
-      base.realpath(path.dirname(link), (parentError: NodeJS.ErrnoException | null, parent: string) => {
-        if (!parentError && (parent === resolved || parent.startsWith(resolved + path.sep))) {
-          issues.symlinkLoops.add(path.resolve(link));
-          callback(loopError(link), '');
-          return;
-        }
-        callback(null, resolved);
-      });
-    });
-  };
-  // Only the members fdir calls: spreading node:fs (hundreds of properties) per class folder was most of
-  // the scan time on trees of many small classes.
-  return {
-    readdir: readdir as FSLike['readdir'],
-    readdirSync: base.readdirSync,
-    realpath: realpath as FSLike['realpath'],
-    realpathSync: base.realpathSync,
-    stat: base.stat,
-    statSync: base.statSync,
-  };
+      if (!isDir && !hasImageExtension(name)) continue;
+    }
+    if (isDir) {
+      if (resolved === null) walk(ctx, fs, full, visit, targets);
+      else if (isLoop(fs, dir, resolved, targets)) issues.symlinkLoops.add(full);
+      else walk(ctx, fs, full, visit, [...targets, resolved]);
+    } else if (!hasTrainableExtension(name)) {
+      const ext = imageExtension(name)!;
+      issues.otherFormats.set(ext, (issues.otherFormats.get(ext) ?? 0) + 1);
+    } else {
+      ctx.onFile?.();
+      visit(dir, name);
+    }
+  }
 }
 
-/** One tracking fs per crawl (the issues it records), shared by every class folder's crawl. */
-const trackingFsOf = new WeakMap<CrawlIssues, Map<FSLike, FSLike>>();
-
-function trackingFsFor(base: FSLike, issues: CrawlIssues): FSLike {
-  let byBase = trackingFsOf.get(issues);
-  if (!byBase) trackingFsOf.set(issues, (byBase = new Map()));
-  let fs = byBase.get(base);
-  if (!fs) byBase.set(base, (fs = trackingFs(base, issues)));
-  return fs;
+/** Crawls a class folder, giving the event loop a turn now and then (cancellation, progress, messages). */
+async function crawl(dir: string, ctx: CrawlContext, visit: Visit): Promise<void> {
+  if (performance.now() - lastYield > YIELD_EVERY_MS) {
+    await new Promise(setImmediate);
+    lastYield = performance.now();
+  }
+  ctx.signal?.throwIfAborted();
+  walk(ctx, ctx.fs ?? nodeFs, path.resolve(dir), visit, []);
+  ctx.signal?.throwIfAborted();
 }
 
-/**
- * fdir set up for one class folder. Counting without ignore globs hands the filter bare file names (no
- * path joined per file), which is most of the speed on a million files; listing and globs need full paths.
- */
-function builder(ctx: CrawlContext, fullPaths: boolean) {
-  const { ignore, root, onFile } = ctx;
-  const fs = trackingFsFor(ctx.fs ?? (nodeFs as FSLike), ctx.issues);
-  // resolveSymlinks without withSymlinks(): that helper would also force full paths.
-  const api = new fdir({ fs, resolveSymlinks: true, useRealPaths: false, includeBasePath: fullPaths }).exclude(
-    (name, dirPath) => isHiddenName(name) || (ignore !== null && ignore(relativeTo(root, dirPath))),
-  );
-  const { issues } = ctx;
-  const filtered = fullPaths
-    ? api.filter((filePath) => {
-        if (!isVisibleImagePath(filePath)) return false;
-        if (ignore !== null && ignore(relativeTo(root, filePath))) return false;
-        if (!hasTrainableExtension(filePath)) return skipOtherFormat(issues, filePath);
-        onFile?.();
-        return true;
-      })
-    : api.filter((name) => {
-        if (isHiddenName(name) || !hasImageExtension(name)) return false;
-        if (!hasTrainableExtension(name)) return skipOtherFormat(issues, name);
-        onFile?.();
-        return true;
-      });
-  return ctx.signal ? filtered.withAbortSignal(ctx.signal) : filtered;
-}
+const YIELD_EVERY_MS = 20;
+let lastYield = 0;
 
 /** Number of visible PNG/JPEG files under `dir` (at any depth). */
 export async function countImages(dir: string, ctx: CrawlContext): Promise<number> {
-  const counts = await builder(ctx, ctx.ignore !== null).onlyCounts().crawl(dir).withPromise();
-  ctx.signal?.throwIfAborted();
-  return counts.files;
+  let n = 0;
+  await crawl(dir, ctx, () => n++);
+  return n;
 }
 
 /** Absolute paths of the visible PNG/JPEG files under `dir`, sorted so the order is the same on every run. */
 export async function listImages(dir: string, ctx: CrawlContext): Promise<string[]> {
-  const files = await builder(ctx, true).crawl(dir).withPromise();
-  ctx.signal?.throwIfAborted();
+  const files: string[] = [];
+  await crawl(dir, ctx, (folder, name) => files.push(childPath(folder, name)));
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -52,9 +52,3 @@ export function hasImageExtension(name: string): boolean {
 export function isHiddenName(name: string): boolean {
   return name.charCodeAt(0) === 46; // '.'
 }
-
-/** True for an image file whose own name (the last path segment) is not hidden. */
-export function isVisibleImagePath(filePath: string): boolean {
-  const slash = Math.max(filePath.lastIndexOf('/'), filePath.lastIndexOf('\\'));
-  return filePath.charCodeAt(slash + 1) !== 46 && hasImageExtension(filePath);
-}

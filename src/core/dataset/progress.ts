@@ -42,12 +42,3 @@ export class ProgressCounter {
     this.onProgress?.({ phase: this.phase, filesSeen: this.count, ...(this.total !== undefined ? { total: this.total } : {}) });
   }
 }
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import type { FSLike } from 'fdir';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countImages, listImages, newCrawlIssues } from '../../../../src/core/dataset/crawl';
+import { countImages, listImages, newCrawlIssues, type CrawlFs } from '../../../../src/core/dataset/crawl';
 import { TempTree } from './helpers';
 
 let t: TempTree;
@@ -11,15 +10,15 @@ beforeEach(() => {
 afterEach(() => t.remove());
 
 /** Node's fs, except that listing `deny` fails with EACCES, as a folder without permission does. */
-function denyingFs(deny: string): FSLike {
-  const readdir = ((dir: string, options: { withFileTypes: true }, cb: (e: NodeJS.ErrnoException | null, d: fs.Dirent[]) => void) => {
-    if (dir.replace(/\/$/, '') === deny) {
-      cb(Object.assign(new Error(`EACCES: permission denied, scandir '${dir}'`), { code: 'EACCES' }), []);
-      return;
-    }
-    fs.readdir(dir, options, cb);
-  }) as FSLike['readdir'];
-  return { ...(fs as FSLike), readdir };
+function denyingFs(deny: string): CrawlFs {
+  return {
+    readdirSync: (dir, options) => {
+      if (dir === deny) throw Object.assign(new Error(`EACCES: permission denied, scandir '${dir}'`), { code: 'EACCES' });
+      return fs.readdirSync(dir, options);
+    },
+    statSync: (p) => fs.statSync(p),
+    realpathSync: fs.realpathSync,
+  };
 }
 
 describe('crawl', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasImageExtension, imageExtension, isVisibleImagePath } from '../../../../src/core/dataset/imageFiles';
+import { hasImageExtension, imageExtension } from '../../../../src/core/dataset/imageFiles';
 
 describe('image file names', () => {
   it('recognises the image extensions in any case and nothing else', () => {
@@ -21,9 +21,4 @@ describe('image file names', () => {
     );
   });
 
-  it('treats names starting with a dot as hidden, whatever the folder', () => {
-    expect(isVisibleImagePath('/data/.cache/a.png')).toBe(true);
-    expect(isVisibleImagePath('/data/cat/.a.png')).toBe(false);
-    expect(isVisibleImagePath('C:\\data\\cat\\.a.png')).toBe(false);
-  });
 });
