@@ -86,13 +86,24 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const runDirs: string[] = [];
   const records: TrainedRunRecord[] = [];
   // CE first, so every table reads as the paper's: Softmax, PC Softmax, then LADE.
+  // The backend's reason is long (it says how to get the GPU): print it once, not for every run.
+  let backendLine = '';
   for (const loss of ['ce', 'lade'] as const satisfies readonly LossKind[]) {
     const outDir = path.join(out, 'runs', loss);
     const record = await trainRun(
       { dataDir, outDir, loss, epochs, seed, backend: backend as BackendSetting, model: 'cnn', size: 28, lr: 0.05, batchSize: 64 },
-      { onLog: (_level, message) => io.err(`[${loss}] ${message}\n`), force: v.force === true },
+      {
+        onLog: (_level, message) => {
+          if (message.startsWith('backend ')) {
+            if (message === backendLine) return;
+            backendLine = message;
+          }
+          io.err(`[${loss}] ${message}\n`);
+        },
+        force: v.force === true,
+      },
     );
-    io.err(`[${loss}] done on ${record.backend.name} (${record.backend.reason}); test accuracy ${record.finalAccuracy.test?.toFixed(2) ?? '-'}%\n`);
+    io.err(`[${loss}] done on ${record.backend.name}; test accuracy ${record.finalAccuracy.test?.toFixed(2) ?? '-'}%\n`);
     runDirs.push(outDir);
     records.push(record);
   }
@@ -112,7 +123,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       labels: sweep.map((e) => e.prior),
       series: methods.map((m) => ({ method: m, name: label(m), values: sweep.map((e) => 100 * (e.results.find((r) => r.method === m)?.metrics.expectedAccuracy ?? NaN)) })),
     },
-    notes: records.map((r) => `${r.config.loss.toUpperCase()} run: ${r.config.epochs} epochs of ${r.config.model} on ${r.backend.name} (${r.backend.reason}), ${(r.timings.trainMs / 1000).toFixed(1)} s of training.`),
+    notes: [
+      ...new Set(records.map((r) => `Backend ${r.backend.name}: ${r.backend.reason}`)),
+      ...records.map((r) => `${r.config.loss.toUpperCase()} run: ${r.config.epochs} epochs of ${r.config.model} on ${r.backend.name}, ${(r.timings.trainMs / 1000).toFixed(1)} s of training.`),
+    ],
   });
   writeFileSync(path.join(out, 'index.html'), html);
   writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ dataset: { total: dataset.total, classes: dataset.classes.length, imbalanceRatio: dataset.imbalanceRatio }, sweep: sweep.map(comparison) }, null, 2));
