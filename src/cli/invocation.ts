@@ -8,8 +8,10 @@ import path from 'node:path';
  * `node <script>` (relative to the working folder when inside it).
  */
 export function invokedAs(script: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  if (env.npm_command === 'exec') return 'npx lade';
-  if (!script || path.basename(script) === 'lade' || /[\\/]node_modules[\\/]/.test(script)) return 'lade';
+  if (!script) return 'lade';
+  // npx runs the `lade` bin; npm_command alone is inherited by whatever npx started.
+  if (path.basename(script) === 'lade') return env.npm_command === 'exec' ? 'npx lade' : 'lade';
+  if (/[\\/]node_modules[\\/]/.test(script)) return 'lade';
   const rel = path.relative(cwd, script);
   const shown = rel.startsWith('..') || path.isAbsolute(rel) ? script : rel;
   return `node ${/\s/.test(shown) ? JSON.stringify(shown) : shown}`;

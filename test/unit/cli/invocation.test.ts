@@ -7,6 +7,8 @@ describe('invokedAs: the hints name lade the way the user ran it', () => {
     expect(invokedAs('/usr/local/bin/lade', {}, '/home/me')).toBe('lade');
     expect(invokedAs('C:\\npm\\node_modules\\lade-studio\\dist\\cli.js', {}, 'C:\\work')).toBe('lade');
     expect(invokedAs(undefined, {}, '/repo')).toBe('lade');
+    // A script run by something npx started inherits npm_command: it is still node and the script.
+    expect(invokedAs('/repo/dist/cli.js', { npm_command: 'exec' }, '/repo')).toBe('node dist/cli.js');
   });
 
   it('node and the script otherwise, relative inside the working folder, quoted when it has spaces', () => {
