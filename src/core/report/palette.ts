@@ -17,20 +17,28 @@ export const METHOD_COLORS: Readonly<Record<Method, PaletteColor>> = {
   lade: { cssVar: '--vscode-charts-green', hex: '#2ea043' },
 };
 
+/** A shade of a theme colour: `mix` of `cssVar` (whose own fallback is `base`) blended into the background. */
+export interface ShadeColor extends PaletteColor {
+  readonly mix: number;
+  readonly base: string;
+}
+
+const BLUE = { cssVar: '--vscode-charts-blue', base: '#1f5fa8' };
+
 /**
- * Shot groups as shades of one hue: `mix` is the share of `--vscode-charts-blue` blended into the editor
- * background in a webview; `hex` is the same shade on white for the report. A class with no training
- * images ('empty') is grey.
+ * Shot groups as shades of one hue: in a webview `mix` of `--vscode-charts-blue` blended into the editor
+ * background; `hex` is the same shade on white for the report. A class with no training images ('empty')
+ * is grey.
  */
-export const SHOT_COLORS: Readonly<Record<Shot, PaletteColor & { readonly mix: number }>> = {
-  many: { cssVar: '--vscode-charts-blue', mix: 1, hex: '#1f5fa8' },
-  medium: { cssVar: '--vscode-charts-blue', mix: 0.6, hex: '#5b9bd5' },
-  few: { cssVar: '--vscode-charts-blue', mix: 0.3, hex: '#a9cbeb' },
-  empty: { cssVar: '--vscode-disabledForeground', mix: 1, hex: '#999999' },
+export const SHOT_COLORS: Readonly<Record<Shot, ShadeColor>> = {
+  many: { ...BLUE, mix: 1, hex: '#1f5fa8' },
+  medium: { ...BLUE, mix: 0.6, hex: '#5b9bd5' },
+  few: { ...BLUE, mix: 0.3, hex: '#a9cbeb' },
+  empty: { cssVar: '--vscode-disabledForeground', base: '#999999', mix: 1, hex: '#999999' },
 };
 
-/** A palette colour as a CSS value in a webview: the theme's variable, falling back to the hex. */
-export function cssColor(c: PaletteColor & { readonly mix?: number }): string {
-  const base = `var(${c.cssVar}, ${c.hex})`;
-  return c.mix === undefined || c.mix === 1 ? base : `color-mix(in srgb, ${base} ${Math.round(c.mix * 100)}%, var(--vscode-editor-background, #ffffff))`;
+/** A palette colour as a CSS value in a webview: the theme's variable (falling back to the hex), or a shade of it. */
+export function cssColor(c: PaletteColor | ShadeColor): string {
+  if (!('mix' in c) || c.mix === 1) return `var(${c.cssVar}, ${c.hex})`;
+  return `color-mix(in srgb, var(${c.cssVar}, ${c.base}) ${Math.round(c.mix * 100)}%, var(--vscode-editor-background, #ffffff))`;
 }
