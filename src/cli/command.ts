@@ -7,6 +7,8 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** True when stderr is a terminal, so live progress may be drawn there. */
   readonly interactive: boolean;
+  /** How the user ran lade (invocation.ts), for hints meant to be typed; 'lade' when not given. */
+  readonly program?: string;
 }
 
 export interface CommandModule {

@@ -8,7 +8,7 @@ import { htmlReport, type PriorComparison } from '../core/report/htmlReport';
 import { trainRun } from '../core/train';
 import { evaluateRuns, loadRun, parsePriorSpec, type PriorEvaluation } from '../core/train/runEvaluation';
 import { BACKENDS, type BackendSetting } from '../core/runs/config';
-import type { LossKind } from '../core/runs/lossKind';
+import { methodLabel, methodsFor, type LossKind, type Method } from '../core/runs/lossKind';
 import type { TrainedRunRecord } from '../core/runs/record';
 import { EXIT_OK, numberFlag, parseCommandLine, UsageError, type CliIo } from './command';
 import { formatEvaluations } from './eval';
@@ -45,14 +45,16 @@ function embeddedSample(): string {
 
 const SWEEP = ['forward:50', 'forward:25', 'forward:10', 'forward:5', 'forward:2', 'uniform', 'backward:2', 'backward:5', 'backward:10', 'backward:25', 'backward:50'];
 const TABLES = ['uniform', 'forward:10', 'backward:10'];
-const LABEL: Record<string, string> = { softmax: 'Softmax', pc_softmax: 'PC Softmax', lade: 'LADE' };
+// The demo's prior-free run is LADE's, so its compensation is labelled LADE.
+const label = (m: Method) => methodLabel(m, 'lade');
 
 function comparison(e: PriorEvaluation): PriorComparison {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? undefined : 100 * v);
   return {
     prior: e.prior,
     rows: e.results.map((r) => ({
-      method: LABEL[r.method] ?? r.method,
+      method: r.method,
+      label: label(r.method),
       accuracy: 100 * r.metrics.expectedAccuracy,
       many: pct(r.metrics.shots?.many),
       medium: pct(r.metrics.shots?.medium),
@@ -84,13 +86,24 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const runDirs: string[] = [];
   const records: TrainedRunRecord[] = [];
   // CE first, so every table reads as the paper's: Softmax, PC Softmax, then LADE.
+  // The backend's reason is long (it says how to get the GPU): print it once, not for every run.
+  let backendLine = '';
   for (const loss of ['ce', 'lade'] as const satisfies readonly LossKind[]) {
     const outDir = path.join(out, 'runs', loss);
     const record = await trainRun(
       { dataDir, outDir, loss, epochs, seed, backend: backend as BackendSetting, model: 'cnn', size: 28, lr: 0.05, batchSize: 64 },
-      { onLog: (_level, message) => io.err(`[${loss}] ${message}\n`), force: v.force === true },
+      {
+        onLog: (_level, message) => {
+          if (message.startsWith('backend ')) {
+            if (message === backendLine) return;
+            backendLine = message;
+          }
+          io.err(`[${loss}] ${message}\n`);
+        },
+        force: v.force === true,
+      },
     );
-    io.err(`[${loss}] done on ${record.backend.name} (${record.backend.reason}); test accuracy ${record.finalAccuracy.test?.toFixed(2) ?? '-'}%\n`);
+    io.err(`[${loss}] done on ${record.backend.name}; test accuracy ${record.finalAccuracy.test?.toFixed(2) ?? '-'}%\n`);
     runDirs.push(outDir);
     records.push(record);
   }
@@ -104,13 +117,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     title: `LADE Studio demo: ${path.basename(dataDir)}`,
     generatedAt: new Date().toISOString(),
     dataset,
-    curves: records.map((r) => ({ name: r.config.loss.toUpperCase(), values: r.history.map((e) => e.loss) })),
+    curves: records.map((r) => ({ method: methodsFor(r.config.loss)[0]!, name: `${r.config.loss.toUpperCase()} run`, values: r.history.map((e) => e.loss) })),
     comparisons: tables.map(comparison),
     sweep: {
       labels: sweep.map((e) => e.prior),
-      series: methods.map((m) => ({ name: LABEL[m] ?? m, values: sweep.map((e) => 100 * (e.results.find((r) => r.method === m)?.metrics.expectedAccuracy ?? NaN)) })),
+      series: methods.map((m) => ({ method: m, name: label(m), values: sweep.map((e) => 100 * (e.results.find((r) => r.method === m)?.metrics.expectedAccuracy ?? NaN)) })),
     },
-    notes: records.map((r) => `${r.config.loss.toUpperCase()} run: ${r.config.epochs} epochs of ${r.config.model} on ${r.backend.name} (${r.backend.reason}), ${(r.timings.trainMs / 1000).toFixed(1)} s of training.`),
+    notes: [
+      ...new Set(records.map((r) => `Backend ${r.backend.name}: ${r.backend.reason}`)),
+      ...records.map((r) => `${r.config.loss.toUpperCase()} run: ${r.config.epochs} epochs of ${r.config.model} on ${r.backend.name}, ${(r.timings.trainMs / 1000).toFixed(1)} s of training.`),
+    ],
   });
   writeFileSync(path.join(out, 'index.html'), html);
   writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ dataset: { total: dataset.total, classes: dataset.classes.length, imbalanceRatio: dataset.imbalanceRatio }, sweep: sweep.map(comparison) }, null, 2));

@@ -238,13 +238,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (io.interactive) io.err('\r\x1b[K');
     const dir = path.resolve(input.outDir);
     const t = record.timings;
+    const lade = io.program ?? 'lade';
     const lines = [
       `run ${record.status}: ${dir}`,
-      `backend ${record.backend.name} (${record.backend.reason})`,
+      `backend ${record.backend.name}`, // why it was chosen is logged once, at the start
       `classes ${record.classes.length}, training images ${record.trainCounts.reduce((a, b) => a + b, 0)}, input ${record.input.size}x${record.input.size}x${record.input.channels}`,
       `time: scan ${(t.scanMs / 1000).toFixed(1)} s, decode ${(t.decodeMs / 1000).toFixed(1)} s, train ${(t.trainMs / 1000).toFixed(1)} s, evaluate ${(t.evalMs / 1000).toFixed(1)} s`,
       ...Object.entries(record.finalAccuracy).map(([s, a]) => `${s} accuracy (plain argmax): ${a.toFixed(2)}%`),
-      record.status === 'completed' ? `next: lade eval ${dir}` : `continue: lade train ${positionals[0]} --out ${dir} --resume`,
+      record.status === 'completed' ? `next: ${lade} eval ${dir}` : `continue: ${lade} train ${positionals[0]} --out ${dir} --resume`,
     ];
     io.out(`${lines.join('\n')}\n`);
     return record.status === 'cancelled' ? EXIT_CANCELLED : EXIT_OK;

@@ -5,6 +5,7 @@ import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
 import { TrainingViewHostMessageSchema, type TrainingRunView, type TrainingViewMessage, type TrainingViewState } from '../../src/protocol/trainingView';
 import { formatNumber, h, themeColor } from '../shared/dom';
 import { onHostMessage } from '../shared/hostMessages';
+import { curveData, curveScales } from './curves';
 import { vscodeApi } from '../shared/vscodeApi';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -89,15 +90,6 @@ function historyTable(run: TrainingRunView): HTMLElement {
   );
 }
 
-function curveData(run: TrainingRunView) {
-  return {
-    labels: run.history.map((e) => String(e.epoch)),
-    loss: run.history.map((e) => e.loss),
-    train: run.history.map((e) => e.trainAccuracy),
-    val: run.history.map((e) => e.valAccuracy),
-  };
-}
-
 /** Live update of an existing card: progress, backend line, history rows and curves, no rebuild. */
 function patchCard(card: HTMLElement, run: TrainingRunView): void {
   card.querySelector('.progress-slot')?.replaceChildren(progressLine(run) ?? '');
@@ -133,11 +125,7 @@ function drawCurves(run: TrainingRunView, canvas: HTMLCanvasElement): void {
     options: {
       animation: false,
       maintainAspectRatio: false,
-      scales: {
-        loss: { position: 'left', ticks: { color: fg } },
-        acc: { position: 'right', min: 0, max: 1, ticks: { color: fg }, grid: { display: false } },
-        x: { ticks: { color: fg }, title: { display: true, text: 'epoch', color: fg } },
-      },
+      scales: curveScales(fg),
       plugins: { legend: { labels: { color: fg } } },
     },
   });

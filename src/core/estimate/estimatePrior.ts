@@ -13,7 +13,8 @@ import { calibratedProbs, maxSoftmax, meanRows, sourceLogits } from './posterior
 import { Rng } from '../rng';
 import { labelShiftCheck, MIN_VAL_IMAGES } from './shiftCheck';
 import type { Calibration, EstimateOptions, EstimateResult, PriorIntervals } from './types';
-import { className, validateEstimateOptions } from './validate';
+import { classList } from '../classLabels';
+import { validateEstimateOptions } from './validate';
 
 /** Above this many validation logits the bootstrap does not refit the calibration by default. */
 const VAL_BOOTSTRAP_BUDGET = 1e6;
@@ -31,11 +32,6 @@ const FEW_VAL_IMAGES = 30;
 /** Share of the estimated deployment prior on such classes from which the estimate is called fragile. */
 const FRAGILE_PRIOR_SHARE = 0.25;
 
-function listClasses(classes: number[], names?: readonly string[]): string {
-  const shown = classes.slice(0, 5).map((c) => className(c, names));
-  return classes.length > 5 ? `${shown.join(', ')} and ${classes.length - 5} more` : shown.join(', ');
-}
-
 function classCounts(labels: Int32Array, C: number): Int32Array {
   const counts = new Int32Array(C);
   for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
@@ -52,13 +48,13 @@ function validationWarnings(counts: Int32Array, C: number, names?: readonly stri
   const out: string[] = [];
   if (empty.length > 0) {
     out.push(
-      `${empty.length} class(es) have no validation images (${listClasses(empty, names)}): only the L2 prior ` +
+      `${empty.length} class(es) have no validation images (${classList(empty, names, 5)}): only the L2 prior ` +
         'keeps their calibration bias finite, BBSE assumes they are always recognised, and the label-shift check cannot weigh them.',
     );
   }
   if (few.length > 0) {
     out.push(
-      `${few.length} class(es) have fewer than ${MIN_VAL_IMAGES} validation images (${listClasses(few, names)}): ` +
+      `${few.length} class(es) have fewer than ${MIN_VAL_IMAGES} validation images (${classList(few, names, 5)}): ` +
         'their calibration rests mostly on the L2 prior and their estimates are less reliable.',
     );
   }
@@ -80,7 +76,7 @@ function weakCalibrationWarning(prior: Float64Array, counts: Int32Array, names?:
   });
   return (
     `${(100 * share).toFixed(0)}% of the estimated deployment prior falls on classes with fewer than ${FEW_VAL_IMAGES} ` +
-    `validation images (${listClasses(named, names)}): their shares rest on how the model scored those few images and ` +
+    `validation images (${classList(named, names, 5)}): their shares rest on how the model scored those few images and ` +
     'may be off by several points. More validation images of these classes (a balanced split of about 100 per class) make the estimate more reliable.'
   );
 }

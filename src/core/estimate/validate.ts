@@ -1,13 +1,10 @@
 // Input checks for estimatePrior: every message names the array, row, class or field at fault.
+import { className } from '../classLabels';
 import { logitsCarrySourcePrior } from '../runs/lossKind';
 import type { EstimateOptions, LogitArray } from './types';
 
 export class EstimateInputError extends Error {
   override readonly name = 'EstimateInputError';
-}
-
-export function className(c: number, names?: readonly string[]): string {
-  return names?.[c] !== undefined ? `class ${c} (${names[c]})` : `class ${c}`;
 }
 
 function checkLogits(field: string, logits: LogitArray, rows: number, C: number, names?: readonly string[]): void {

@@ -113,7 +113,7 @@ export function summarizeClassSums(
     predictedCount,
     macroRecall: recallSum / recallClasses,
     macroPrecision: precisionClasses > 0 ? precisionSum / precisionClasses : 0,
-    shots: trainCounts ? shotMeans(recall, support, trainCounts, thresholds) : null,
+    shots: trainCounts ? shotMeans(recall, support, targetPrior, trainCounts, thresholds) : null,
     nll: nll / totalWeight,
     brier: brier / totalWeight,
     ece,
@@ -130,11 +130,21 @@ export function shotGroup(trainCount: number, thresholds: ShotThresholds): ShotG
   return 'medium';
 }
 
-function shotMeans(recall: Float64Array, support: Int32Array, trainCounts: Float64Array, thresholds: ShotThresholds): ShotMeans {
+/**
+ * Mean recall per shot group over the classes that count: present in the evaluation set and, under a
+ * target prior, given some weight by it (a class the deployment never sees says nothing about it).
+ */
+function shotMeans(
+  recall: Float64Array,
+  support: Int32Array,
+  targetPrior: Float64Array | null,
+  trainCounts: Float64Array,
+  thresholds: ShotThresholds,
+): ShotMeans {
   const sum = { many: 0, medium: 0, few: 0 };
   const n = { many: 0, medium: 0, few: 0 };
   for (let k = 0; k < recall.length; k++) {
-    if (support[k] === 0) continue;
+    if (support[k] === 0 || (targetPrior !== null && targetPrior[k] === 0)) continue;
     const g = shotGroup(trainCounts[k], thresholds);
     sum[g] += recall[k];
     n[g]++;

@@ -5,6 +5,7 @@
 //   Logit adjustment, tau:    softmax(z - (1 - tau) log p_s + log p_t)   (tau = 1: as LADE; tau = 0: as PC)
 //   Plain softmax:            softmax(z)                       (no compensation: the baseline)
 // No epsilon here (as in the official inference code): p_t(c) = 0 gives -Infinity, "never predict c".
+import { className } from '../classLabels';
 import { parsePrior, PriorError } from './parse';
 
 export type BiasKind = 'lade' | 'bs' | 'la' | 'ce-pc' | 'softmax';
@@ -39,7 +40,7 @@ export function priorBias(
       continue;
     }
     if (ps[c] === 0) {
-      const name = names?.[c] === undefined ? `class ${c}` : `class ${c} ('${names[c]}')`;
+      const name = className(c, names);
       throw new PriorError(
         `${kind === 'ce-pc' ? 'PC Softmax' : 'logit adjustment'}: ${name} has no training images (source prior 0) ` +
           'but a positive target prior, so its compensation -log p_s is infinite; give it target prior 0 or train with LADE.',

@@ -1,15 +1,11 @@
 // Validates a class prior given as counts or probabilities and returns it normalised to sum 1.
 // Browser-safe: no node imports (the what-if evaluator runs in a web worker).
+import { className as label } from '../classLabels';
 import { UserError } from '../userError';
 
 /** A prior that fails validation; the message names the prior, the class and what is wrong. */
 export class PriorError extends UserError {
   override readonly name = 'PriorError';
-}
-
-function label(i: number, classNames?: readonly string[]): string {
-  const name = classNames?.[i];
-  return name === undefined ? `class ${i}` : `class ${i} ('${name}')`;
 }
 
 function assertClassCount(numClasses: number, what: string): void {

@@ -8,6 +8,7 @@
 // file is applied to every row, with metrics reweighted to that prior.
 import { UserError } from '../userError';
 import { readFileSync } from 'node:fs';
+import { classList } from '../classLabels';
 import path from 'node:path';
 import { evaluateLogits, subsetProtocol } from '../metrics';
 import type { EvalMetrics } from '../metrics/types';
@@ -128,11 +129,6 @@ function shiftedSubset(labels: Int32Array, trainCounts: readonly number[], direc
   return { rows: Int32Array.from(subset.rows, (r) => keptRows[r]!), target, absent: trainCounts.flatMap((_, k) => (local[k] === -1 ? [k] : [])) };
 }
 
-function namesOf(classes: readonly string[], indices: readonly number[]): string {
-  const shown = indices.slice(0, 8).map((k) => classes[k] ?? `#${k}`);
-  return `${shown.join(', ')}${indices.length > 8 ? ` and ${indices.length - 8} more` : ''}`;
-}
-
 export interface MethodResult {
   readonly method: Method;
   readonly run: string;
@@ -171,7 +167,7 @@ export function evaluateRuns(runs: readonly LoadedRun[], spec: PriorSpec): Prior
     if (subset.absent.length > 0) {
       warnings.push(
         `${subset.absent.length} class${subset.absent.length === 1 ? ' has' : 'es have'} no ${ref.split} images (or no training images) and ` +
-          `${subset.absent.length === 1 ? 'is' : 'are'} left out of the ${priorSpecName(spec)} evaluation: ${namesOf(classes, subset.absent)}`,
+          `${subset.absent.length === 1 ? 'is' : 'are'} left out of the ${priorSpecName(spec)} evaluation: ${classList(subset.absent, classes)}`,
       );
     }
   } else {
@@ -179,11 +175,11 @@ export function evaluateRuns(runs: readonly LoadedRun[], spec: PriorSpec): Prior
     target = aligned.prior;
     if (aligned.missing.length > 0) {
       const missing = aligned.missing.map((n) => classes.indexOf(n));
-      warnings.push(`${spec.file} gives no share for ${missing.length} class${missing.length === 1 ? '' : 'es'}, so they get share 0: ${namesOf(classes, missing)}`);
+      warnings.push(`${spec.file} gives no share for ${missing.length} class${missing.length === 1 ? '' : 'es'}, so they get share 0: ${classList(missing, classes)}`);
     }
     const have = new Set(ref.labels);
     const unseen = classes.flatMap((_, k) => (target[k]! > 0 && !have.has(k) ? [k] : []));
-    if (unseen.length > 0) warnings.push(`${unseen.length} class${unseen.length === 1 ? '' : 'es'} with a share in ${spec.file} have no ${ref.split} images to measure: ${namesOf(classes, unseen)}`);
+    if (unseen.length > 0) warnings.push(`${unseen.length} class${unseen.length === 1 ? '' : 'es'} with a share in ${spec.file} have no ${ref.split} images to measure: ${classList(unseen, classes)}`);
   }
   const results: MethodResult[] = [];
   for (const run of runs) {

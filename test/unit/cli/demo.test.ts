@@ -24,6 +24,9 @@ describe('lade demo (built CLI)', () => {
     const r = await runCli(cli, ['demo', ds.root, '--out', out, '--epochs', '1']);
     expect(r.stderr).toContain('42 training images in 3 classes');
     expect(r.code).toBe(0);
+    // Why the backend was chosen is said once, not for each run.
+    expect(r.stderr.match(/backend \w+: /g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^\[lade\] done on \w+; test accuracy/m);
     for (const prior of ['uniform', 'forward-10', 'backward-10']) expect(r.stdout).toContain(`prior ${prior}`);
     // Softmax and PC Softmax come from the CE run, LADE from the LADE run, in the paper's order.
     const methods = [...r.stdout.split('prior uniform')[1]!.split('prior forward-10')[0]!.matchAll(/^ {2}(softmax|pc_softmax|lade) /gm)].map((m) => m[1]);
@@ -34,6 +37,7 @@ describe('lade demo (built CLI)', () => {
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
     for (const c of ds.classes) expect(html).toContain(`<td>${c}</td>`);
     expect(html).toContain('<h3>backward-10</h3>');
+    expect(html.match(/class="axis-title"/g)).toHaveLength(6); // x and y on the histogram, the loss curves and the sweep
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { dataset: { total: number }; sweep: { prior: string }[] };
     expect(summary.dataset.total).toBe(42);
     expect(summary.sweep.map((s) => s.prior)).toEqual([

@@ -61,8 +61,9 @@ describe('built CLI (dist/cli.js, one bundle per command)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
     expect(stderr).not.toMatch(STACK);
-    const hint = /continue: lade train (\S+) --out (\S+) --resume/.exec(stdout);
-    expect(hint?.slice(1)).toEqual([ds.root, out]);
+    // Printed the way lade was started here (node and the script), so it runs as typed.
+    const hint = /continue: node (\S+) train (\S+) --out (\S+) --resume/.exec(stdout);
+    expect(hint?.slice(1)).toEqual([path.relative(process.cwd(), DIST_CLI), ds.root, out]);
     // Following the hint with a changed setting is refused (not trained at learning rate 0).
     const changed = await runCli(DIST_CLI, ['train', ds.root, '--out', out, '--resume', '--batch', '128']);
     expect([changed.code, changed.stderr]).toEqual([2, `lade train: cannot resume ${out} with other settings: --batch 128 (the run has 8); leave them out to continue the run as it was started\n`]);

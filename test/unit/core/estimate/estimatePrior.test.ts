@@ -166,8 +166,8 @@ describe('warnings', () => {
     const { warnings, prior } = estimatePrior({
       valLogits: val.logits, valLabels: val.labels, deployLogits: deploy.logits, numClasses: C, lossKind: 'ce', method: 'em-bcts', classNames,
     });
-    expect(warnings.join('\n')).toMatch(/1 class\(es\) have no validation images \(class 9 \(boot\)\)/);
-    expect(warnings.join('\n')).toMatch(/fewer than 5 validation images \(class 8 \(bag\)\)/);
+    expect(warnings.join('\n')).toMatch(/1 class\(es\) have no validation images \(boot\)/);
+    expect(warnings.join('\n')).toMatch(/fewer than 5 validation images \(bag\)/);
     expect(prior.every(Number.isFinite)).toBe(true);
   });
 });
@@ -191,7 +191,7 @@ describe('the warning about deployment mass on classes calibrated from few image
     const line = warnings.find((w) => w.includes('fewer than 30 validation images'));
     expect(line).toBe(
       `${(100 * few).toFixed(0)}% of the estimated deployment prior falls on classes with fewer than 30 validation images ` +
-        '(class 9 (boot), class 7 (sneaker), class 8 (bag)): their shares rest on how the model scored those few images and ' +
+        '(boot, sneaker, bag): their shares rest on how the model scored those few images and ' +
         'may be off by several points. More validation images of these classes (a balanced split of about 100 per class) make the estimate more reliable.',
     );
   });
@@ -199,7 +199,7 @@ describe('the warning about deployment mass on classes calibrated from few image
   it('leaves out the rare classes the estimate gives almost nothing', () => {
     const { warnings, prior } = estimate([1, 1, 1, 1, 1, 1, 1, 6, 0, 8]);
     expect(prior[8]).toBeLessThan(0.02);
-    expect(warnings.join('\n')).toMatch(/fewer than 30 validation images \(class 9 \(boot\), class 7 \(sneaker\)\): /);
+    expect(warnings.join('\n')).toMatch(/fewer than 30 validation images \(boot, sneaker\): /);
   });
 
   it('stays quiet when the deployment sits mostly on well-calibrated classes', () => {

@@ -104,6 +104,21 @@ describe('metrics under a target prior', () => {
     expectNoNaN(m);
   });
 
+  it('leaves classes the target prior never sees out of the many/medium/few means, in both engines', () => {
+    // Predictions 0, 1, 1, 2 for labels 0, 1, 2, 2: recall 1, 1, 0.5; classes 1 and 2 are both few.
+    const logits = Float32Array.from([2, 0, 0, 0, 3, 0, 0, 1, 0.5, 0, 0, 2]);
+    const labels = Int32Array.from([0, 1, 2, 2]);
+    const trainCounts = [500, 5, 5];
+    expect(evaluateLogits({ logits, labels, numClasses: 3, trainCounts }).shots).toEqual({ many: 1, medium: null, few: 0.75 });
+    const target = [0.5, 0, 0.5];
+    expect(evaluateLogits({ logits, labels, numClasses: 3, trainCounts, targetPrior: target }).shots).toEqual({ many: 1, medium: null, few: 0.5 });
+    for (const engine of ['js', 'wasm'] as const) {
+      const evaluator = new WhatIfEvaluator({ logits, labels, numClasses: 3 }, { trainCounts, engine });
+      expect(evaluator.evaluate(undefined, { targetPrior: target }).shots).toEqual({ many: 1, medium: null, few: 0.5 });
+      expect(evaluator.evaluate(undefined, { targetPrior: [0, 0.5, 0.5] }).shots).toEqual({ many: null, medium: null, few: 0.75 });
+    }
+  });
+
   it('renormalises over the target mass the evaluation set covers', () => {
     const logits = Float32Array.from([3, 0, 0, 0, 3, 0]);
     const labels = Int32Array.from([0, 1]);

@@ -64,7 +64,7 @@ describe('export adjusted model', () => {
     const adj = adjustment({ name: 'run', lossKind: 'lade', classes, trainCounts }, { label: 'only-a-b', shares: [0.5, 0.5, 0, 0] });
     expect(adj.bias.slice(2)).toEqual([NEVER_PREDICT, NEVER_PREDICT]);
     expect(() => adjustment({ name: 'run', lossKind: 'ce', classes, trainCounts: [1, 1, 0, 1] }, { label: 'u', shares: [1, 1, 1, 1] })).toThrow(
-      "class 2 ('c') has no training images",
+      "PC Softmax: c has no training images",
     );
   });
 });
