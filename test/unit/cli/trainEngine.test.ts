@@ -67,7 +67,9 @@ describe('lade train --engine (built CLI)', () => {
     const r = await runCli(cli, ['train', data, '--engine', 'torch', '--python', TORCH_PYTHON!, '--device', 'cpu', '--epochs', '1', '--batch', '4', '--size', '10', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^engine torch: PyTorch \d+\.\d+\S* \(Python [\d.]+, CPU only\) at \S+ from --python\n/);
-    expect(r.stdout).toContain(`run completed: ${out}\nbackend torch-cpu (PyTorch`);
+    // The backend's reason is said once, in the log at the start; the summary names the backend alone.
+    expect(r.stdout).toContain(`run completed: ${out}\nbackend torch-cpu\n`);
+    expect(r.stderr).toMatch(/backend torch-cpu: PyTorch/);
     const { record } = readRun(out);
     expect(record.origin).toEqual({ kind: 'trained', engine: 'torch', processes: 1 });
     expect(record.history).toHaveLength(1);
