@@ -5,7 +5,7 @@ import '../shared/base.css';
 import './styles.css';
 import { priorNameProblem } from '../../src/core/priors/files';
 import { buildPreset, presetLabel, type PresetSpec } from '../../src/core/priors/presets';
-import { targetPrior, type TargetPrior } from '../../src/core/priors/target';
+import { EDITED_LABEL, targetPrior, type TargetPrior } from '../../src/core/priors/target';
 import { PriorEditorHostMessageSchema, type PriorEditorState, type PriorEditorWebviewMessage, type PriorNotice } from '../../src/protocol/priorEditor';
 import { formatNumber, h } from '../shared/dom';
 import { onHostMessage } from '../shared/hostMessages';
@@ -110,14 +110,14 @@ function editRow(s: Ready, i: number, raw: string, fromSlider: boolean): void {
       return;
     }
     view.counts = counts;
-    target = targetPrior('edited', counts);
+    target = targetPrior(EDITED_LABEL, counts);
     persist();
     refreshRows(i);
     postTarget();
     return;
   }
   const locked = s.classes.map((c) => view.locked.includes(c.name));
-  target = targetPrior('edited', setShare(target?.shares ?? [], locked, i, v / 100));
+  target = targetPrior(EDITED_LABEL, setShare(target?.shares ?? [], locked, i, v / 100));
   if (view.mode === 'count') view.counts = target.shares.map((x) => Math.round(x * 1000));
   persist();
   refreshRows(fromSlider ? -1 : i);
