@@ -219,7 +219,7 @@ function showRows(s: Ready): void {
 }
 
 function filterBar(s: Ready): HTMLElement {
-  const input = h('input', { type: 'search', class: 'filter', placeholder: 'Filter: name, or a, b, c', value: view.filter ?? '', 'aria-label': 'Filter classes' });
+  const input = h('input', { type: 'search', class: 'filter', placeholder: 'Filter (a, b, …)', value: view.filter ?? '', 'aria-label': 'Filter classes' });
   const group = h('input', { type: 'checkbox', id: 'group-shot', checked: !!view.grouped });
   input.addEventListener('input', () => {
     view.filter = input.value;
@@ -264,7 +264,7 @@ function classList(s: Ready): HTMLElement {
     h('span', { class: 'name' }, 'class'),
     h('span', { class: 'source-share' }, 'source'),
     h('span', { class: 'share-head' }, view.mode === 'percent' ? 'target %' : 'count'),
-    h('span', { class: 'lock-head', title: 'Lock' }, '🔒'),
+    h('span', { class: 'lock-head', title: 'Lock: keep the share while others change' }, 'lock'),
   );
   return h('section', { class: 'classes', 'aria-label': 'Target per class' }, head, list.element);
 }
@@ -319,7 +319,7 @@ function savedSection(saved: PriorEditorState['saved'], s: Ready | null): HTMLEl
 function renderReady(s: Ready): void {
   const where = s.context.kind === 'run' ? `Run ${s.context.runName}` : `Dataset ${s.context.root}`;
   app.replaceChildren(
-    h('p', { class: 'context', 'data-testid': 'context' }, h('span', { class: 'where', title: where }, where), h('span', { class: 'target' }, ' · target: ', h('strong', { 'data-testid': 'target-label' }, target?.label ?? ''))),
+    h('p', { class: 'context', 'data-testid': 'context' }, h('span', { class: 'where', title: where }, where), h('span', { class: 'target' }, '· target: ', h('strong', { 'data-testid': 'target-label' }, target?.label ?? ''))),
     h('div', { class: 'notice', 'data-testid': 'notice', role: 'status' }),
     chartSection(s),
     presets(s),

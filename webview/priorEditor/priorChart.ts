@@ -1,10 +1,10 @@
 // The small chart above the rows: the source (training) prior against the target being entered, classes
 // ordered by training images so the long tail reads left to right. Dragging on it sets the share of the
 // class under the pointer to the height of the pointer, as its slider would.
-import { CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { themeColor } from '../shared/dom';
 
-Chart.register(CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+Chart.register(Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
 export const X_TITLE = 'classes, most training images first';
 export const Y_TITLE = 'share (%)';
@@ -59,26 +59,34 @@ export class PriorChart {
     this.chart = new Chart(this.canvas, {
       type: 'line',
       data: {
-        labels: this.order.map((i) => names[i] ?? ''),
         datasets: [
-          { label: 'source', data: this.order.map((i) => (source[i] ?? 0) * 100), borderColor: c.source, backgroundColor: c.sourceFill, fill: 'origin', stepped: 'middle', borderWidth: 1, pointRadius: 0 },
-          { label: 'target', data: this.order.map((i) => (target[i] ?? 0) * 100), borderColor: c.target, backgroundColor: c.target, borderWidth: 2, pointRadius: few ? 2.5 : 0, pointHitRadius: 6 },
+          // Lower order draws on top: the target line over the source's filled steps.
+          { label: 'source', order: 1, data: this.points(source), borderColor: c.source, backgroundColor: c.sourceFill, fill: 'origin', stepped: 'middle', borderWidth: 1, pointRadius: 0 },
+          { label: 'target', order: 0, data: this.points(target), borderColor: c.target, backgroundColor: c.target, borderWidth: 2, pointRadius: few ? 2.5 : 0, pointHitRadius: 6 },
         ],
       },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        // 8,142 points: let chart.js skip the label parsing and the per-point hover search.
+        // 8,142 classes: points by position on a linear axis (no 8,142 category ticks), decimated to the
+        // canvas width for drawing; the data keeps every class for the drag and the tooltip.
+        parsing: false,
         normalized: true,
-        interaction: { mode: 'index', intersect: false },
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { ticks: { display: false }, grid: { display: false }, title: { display: true, text: X_TITLE, color: c.fg, padding: 0 } },
+          x: { type: 'linear', min: 0, max: Math.max(1, names.length - 1), ticks: { display: false }, grid: { display: false }, title: { display: true, text: X_TITLE, color: c.fg, padding: 0 } },
           y: { min: 0, ticks: { color: c.fg, maxTicksLimit: 4 }, grid: { color: c.grid }, title: { display: true, text: Y_TITLE, color: c.fg, padding: 0 } },
         },
         plugins: {
+          decimation: { enabled: !few, algorithm: 'min-max' },
           legend: { position: 'top', align: 'end', labels: { color: c.fg, boxWidth: 10, boxHeight: 10, padding: 6 } },
-          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${Number(item.raw).toFixed(2)}%` } },
+          tooltip: {
+            callbacks: {
+              title: (items) => names[this.order[Math.round(items[0]?.parsed.x ?? 0)] ?? 0] ?? '',
+              label: (item) => `${item.dataset.label}: ${(item.parsed.y ?? 0).toFixed(2)}%`,
+            },
+          },
         },
       },
     });
@@ -86,11 +94,16 @@ export class PriorChart {
     this.chart.update('none');
   }
 
+  /** Shares (0..1, by class) as chart points (x = position by training images, y = %). */
+  private points(shares: readonly number[]): { x: number; y: number }[] {
+    return this.order.map((i, x) => ({ x, y: (shares[i] ?? 0) * 100 }));
+  }
+
   /** New target shares (a slider, a preset, a drag); the axis stays put while dragging so the pointer keeps its meaning. */
   update(target: readonly number[]): void {
     const chart = this.chart;
     if (!chart) return;
-    chart.data.datasets[1]!.data = this.order.map((i) => (target[i] ?? 0) * 100);
+    chart.data.datasets[1]!.data = this.points(target);
     if (!this.dragging) this.rescale();
     chart.update('none');
   }
@@ -99,7 +112,7 @@ export class PriorChart {
     const chart = this.chart;
     const y = chart?.options.scales?.['y'];
     if (!chart || !y) return;
-    const top = Math.max(...chart.data.datasets.flatMap((d) => d.data as number[]));
+    const top = Math.max(...chart.data.datasets.flatMap((d) => (d.data as { y: number }[]).map((p) => p.y)));
     y.max = Math.min(100, Math.max(top * 1.15, 1e-3));
   }
 
