@@ -71,9 +71,18 @@ function shownValue(i: number): string {
   return ((target?.shares[i] ?? 0) * 100).toFixed(2);
 }
 
+let pendingChart = false;
+
 function refreshRows(skip = -1): void {
   list?.refresh(skip);
-  if (target) chart?.update(target.shares);
+  // At 8,142 classes a chart update costs more than a slider event: once per frame is enough.
+  if (!pendingChart) {
+    pendingChart = true;
+    requestAnimationFrame(() => {
+      pendingChart = false;
+      if (target) chart?.update(target.shares);
+    });
+  }
   const label = document.querySelector('[data-testid=target-label]');
   if (label && target) label.textContent = target.label;
 }
