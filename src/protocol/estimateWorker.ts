@@ -49,6 +49,8 @@ const PriorEstimateSchema = v.pipe(
     /** The labelled split the estimate was calibrated on, and its number of images. */
     calibrationSplit: SplitName,
     calibrationImages: count,
+    /** Top-1 accuracy of the model on the calibration split (0..1): the estimate is only as good as this. */
+    calibrationAccuracy: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
     /** The TF.js backend the model ran on. */
     backend: text(64),
     /** Images that went into the estimate. */

@@ -175,7 +175,7 @@ describe('Estimate Deployment Prior from the command palette', () => {
     const editor = await priorEditorWith(page, 'estimated-deploy-', 60_000);
     const label = editor.locator('[data-testid=target-label]');
     expect(await label.innerText()).toMatch(/^estimated-deploy-\d{8}-\d{4}$/);
-    const rows = editor.locator('[data-testid=class-table] tr[data-class]');
+    const rows = editor.locator('[data-testid=class-list] .class-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
     const shares: Record<string, number> = {};
     for (const row of await rows.all()) {
@@ -192,7 +192,7 @@ describe('Estimate Deployment Prior from the command palette', () => {
     expect(shares.bright, 'estimated bright share (%), 25% in training, 75% in the folder').toBeLessThan(90);
     // Warnings, if any, come as a warning notification; errors fail the test.
     expect(await firstVisible([errorMessages(page)], 500)).toBe(-1);
-    await expect.poll(logText, { timeout: 15_000 }).toMatch(/Estimated 'estimated-deploy-\d{8}-\d{4}': .*calibrated on its test split, 40 images\)/);
+    await expect.poll(logText, { timeout: 15_000 }).toMatch(/Estimated 'estimated-deploy-\d{8}-\d{4}': .*calibrated on its test split, 40 images, [\d.]+% accurate\)/);
   });
 
   it('shows the warnings of a tiny folder as a warning notification and in the LADE output', async () => {
@@ -203,6 +203,6 @@ describe('Estimate Deployment Prior from the command palette', () => {
     const shown = await firstVisible([warning, errorMessages(page)], 60_000);
     if (shown !== 0) throw new Error(`No warning notification about the tiny folder. VS Code shows: ${(await shownMessages(page)).join(' | ') || '(nothing)'}`);
     await expect.poll(logText, { timeout: 15_000 }).toMatch(/\[warning\] \[estimated-small-\d{8}-\d{4}\] Only 3 deployment images for 2 classes/);
-    expect(logText()).toMatch(/Estimated 'estimated-small-\d{8}-\d{4}': .*calibrated on its val split, \d+ images\)/);
+    expect(logText()).toMatch(/Estimated 'estimated-small-\d{8}-\d{4}': .*calibrated on its val split, \d+ images, [\d.]+% accurate\)/);
   });
 });

@@ -93,9 +93,9 @@ describe('Metrics panel and prior editor in VS Code', () => {
     const panel = await frameWith(vs.page, '[data-testid=results]', 60_000);
 
     await vs.page.locator('.activitybar [aria-label="LADE"]').first().click();
-    const editor = await frameWith(vs.page, '[data-testid=class-table]', 60_000);
+    const editor = await frameWith(vs.page, '[data-testid=class-list]', 60_000);
     await editor.getByLabel('Shift ratio r').fill('10');
-    await editor.getByRole('button', { name: 'Backward-r' }).click();
+    await editor.getByRole('button', { name: 'Backward' }).click();
 
     const results = panel.locator('[data-testid=results][data-label="backward-10"][data-complete]');
     const shown = await firstVisible([results, panel.locator('[data-testid=error]'), errorMessages(vs.page)], 120_000);

@@ -1,15 +1,20 @@
-// The prior editor (side bar view): one row per class with its training count, source share and the
-// target share as a text field and a slider. Edits keep the prior normalised (locked classes stay put),
-// presets come from the core, and every change goes to the host (which drives the metrics panel).
+// The prior editor (side bar view, from 250 px wide): a chart of the source prior against the target, a
+// compact preset toolbar, a filter, and one virtualized row per class (name, source share, the target as a
+// field and a slider, a lock). Edits keep the prior normalised (locked classes stay put), presets come
+// from the core, and every change goes to the host (which drives the metrics panel).
 import '../shared/base.css';
 import './styles.css';
 import { priorNameProblem } from '../../src/core/priors/files';
 import { buildPreset, presetLabel, type PresetSpec } from '../../src/core/priors/presets';
-import { targetPrior, type TargetPrior } from '../../src/core/priors/target';
+import { EDITED_LABEL, targetPrior, type TargetPrior } from '../../src/core/priors/target';
 import { PriorEditorHostMessageSchema, type PriorEditorState, type PriorEditorWebviewMessage, type PriorNotice } from '../../src/protocol/priorEditor';
-import { formatNumber, h } from '../shared/dom';
+import { DEFAULT_SHOT_THRESHOLDS } from '../../src/core/metrics/types';
+import { shotGroup, type ShotGroup } from '../../src/core/metrics/summarize';
+import { h } from '../shared/dom';
 import { onHostMessage } from '../shared/hostMessages';
 import { vscodeApi } from '../shared/vscodeApi';
+import { ClassList, type ListItem } from './classList';
+import { PriorChart } from './priorChart';
 import { parseEntry, setShare } from './rebalance';
 
 type Mode = 'percent' | 'count';
@@ -20,6 +25,10 @@ interface ViewState {
   mode: Mode;
   ratio: number;
   counts: number[] | null;
+  /** Comma-separated name fragments; a class shows when its name contains any of them. */
+  filter?: string;
+  /** Rows under many/medium/few-shot headings. */
+  grouped?: boolean;
 }
 
 type Ready = Extract<PriorEditorState, { status: 'ready' }>;
@@ -31,8 +40,8 @@ const app = document.getElementById('app') as HTMLElement;
 let state: PriorEditorState | undefined;
 let target: TargetPrior | undefined;
 let notice: PriorNotice | undefined;
-/** Row controls by class index, updated in place while a slider moves. */
-let rows: { text: HTMLInputElement; slider: HTMLInputElement | null }[] = [];
+let list: ClassList | undefined;
+let chart: PriorChart | undefined;
 let pendingPost = false;
 
 const persist = () => api.setState(view);
@@ -62,11 +71,18 @@ function shownValue(i: number): string {
   return ((target?.shares[i] ?? 0) * 100).toFixed(2);
 }
 
+let pendingChart = false;
+
 function refreshRows(skip = -1): void {
-  rows.forEach((r, i) => {
-    if (i !== skip) r.text.value = shownValue(i);
-    if (r.slider) r.slider.value = String((target?.shares[i] ?? 0) * 100);
-  });
+  list?.refresh(skip);
+  // At 8,142 classes a chart update costs more than a slider event: once per frame is enough.
+  if (!pendingChart) {
+    pendingChart = true;
+    requestAnimationFrame(() => {
+      pendingChart = false;
+      if (target) chart?.update(target.shares);
+    });
+  }
   const label = document.querySelector('[data-testid=target-label]');
   if (label && target) label.textContent = target.label;
 }
@@ -110,75 +126,43 @@ function editRow(s: Ready, i: number, raw: string, fromSlider: boolean): void {
       return;
     }
     view.counts = counts;
-    target = targetPrior('edited', counts);
+    target = targetPrior(EDITED_LABEL, counts);
     persist();
     refreshRows(i);
     postTarget();
     return;
   }
   const locked = s.classes.map((c) => view.locked.includes(c.name));
-  target = targetPrior('edited', setShare(target?.shares ?? [], locked, i, v / 100));
+  target = targetPrior(EDITED_LABEL, setShare(target?.shares ?? [], locked, i, v / 100));
   if (view.mode === 'count') view.counts = target.shares.map((x) => Math.round(x * 1000));
   persist();
   refreshRows(fromSlider ? -1 : i);
   postTarget();
 }
 
-function classTable(s: Ready): HTMLElement {
-  rows = [];
-  const totalTrain = s.classes.reduce((a, c) => a + c.trainCount, 0);
-  const body = s.classes.map((c, i) => {
-    const text = h('input', {
-      type: 'text',
-      inputmode: 'decimal',
-      class: 'share-input',
-      'aria-label': `Target ${view.mode === 'percent' ? 'share (%)' : 'count'} of ${c.name}`,
-      value: shownValue(i),
-    });
-    text.addEventListener('change', () => editRow(s, i, text.value, false));
-    let slider: HTMLInputElement | null = null;
-    if (view.mode === 'percent') {
-      slider = h('input', { type: 'range', min: 0, max: 100, step: 0.01, 'aria-label': `Target share slider of ${c.name}`, value: (target?.shares[i] ?? 0) * 100 });
-      const sl = slider;
-      sl.addEventListener('input', () => editRow(s, i, sl.value, true));
-    }
-    const lock = h('input', { type: 'checkbox', 'aria-label': `Lock ${c.name}`, checked: view.locked.includes(c.name) });
-    lock.addEventListener('change', () => {
-      view.locked = lock.checked ? [...view.locked, c.name] : view.locked.filter((n) => n !== c.name);
-      persist();
-    });
-    rows.push({ text, slider });
-    const interval = target?.intervals?.[i];
-    return h(
-      'tr',
-      { 'data-class': c.name },
-      h('th', { scope: 'row', class: 'name' }, c.name),
-      h('td', { class: 'num train-count' }, formatNumber(c.trainCount)),
-      h('td', { class: 'num source-share' }, totalTrain > 0 ? `${((c.trainCount / totalTrain) * 100).toFixed(2)}%` : '—'),
-      h('td', { class: 'num' }, text, interval ? h('div', { class: 'interval', title: '95% interval of the estimate' }, `${(interval[0] * 100).toFixed(1)}–${(interval[1] * 100).toFixed(1)}%`) : null),
-      h('td', { class: 'slider' }, slider ?? ''),
-      h('td', {}, lock),
-    );
-  });
-  return h(
-    'table',
-    { class: 'classes', 'data-testid': 'class-table' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, 'class'),
-        h('th', { scope: 'col', class: 'num' }, 'train'),
-        h('th', { scope: 'col', class: 'num' }, 'source'),
-        h('th', { scope: 'col', class: 'num' }, view.mode === 'percent' ? 'target %' : 'target count'),
-        h('th', { scope: 'col' }, view.mode === 'percent' ? 'slider' : ''),
-        h('th', { scope: 'col' }, 'lock'),
-      ),
-    ),
-    h('tbody', {}, ...body),
-  );
+/** Indices of the classes the filter shows, in class order. */
+function filtered(s: Ready): number[] {
+  const terms = (view.filter ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const all = s.classes.map((_, i) => i);
+  return terms.length === 0 ? all : all.filter((i) => terms.some((t) => s.classes[i]!.name.toLowerCase().includes(t)));
+}
+
+const GROUP_TITLES: Record<ShotGroup, string> = {
+  many: `many-shot (> ${DEFAULT_SHOT_THRESHOLDS.many} images)`,
+  medium: `medium-shot (${DEFAULT_SHOT_THRESHOLDS.few}–${DEFAULT_SHOT_THRESHOLDS.many})`,
+  few: `few-shot (< ${DEFAULT_SHOT_THRESHOLDS.few})`,
+};
+
+function listItems(s: Ready, shown: readonly number[]): ListItem[] {
+  if (!view.grouped) return shown.map((index) => ({ kind: 'class', index }));
+  const out: ListItem[] = [];
+  for (const group of ['many', 'medium', 'few'] as const) {
+    const members = shown.filter((i) => shotGroup(s.classes[i]!.trainCount, DEFAULT_SHOT_THRESHOLDS) === group);
+    if (members.length === 0) continue;
+    out.push({ kind: 'group', group, title: `${GROUP_TITLES[group]} · ${members.length}`, members });
+    for (const index of members) out.push({ kind: 'class', index });
+  }
+  return out;
 }
 
 function button(label: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
@@ -188,39 +172,35 @@ function button(label: string, onClick: () => void, attrs: Record<string, string
 }
 
 function presets(s: Ready): HTMLElement {
-  const ratio = h('input', { type: 'range', id: 'ratio', min: 1, max: 100, step: 0.5, value: view.ratio, 'aria-label': 'Shift ratio r' });
-  const ratioValue = h('output', { for: 'ratio', 'data-testid': 'ratio-value' }, String(view.ratio));
-  ratio.addEventListener('input', () => {
-    view.ratio = Number(ratio.value);
-    ratioValue.textContent = ratio.value;
+  const ratio = h('input', { type: 'number', id: 'ratio', class: 'ratio', min: 1, max: 1000, step: 0.5, value: view.ratio, 'aria-label': 'Shift ratio r', title: 'Shift ratio r of the forward/backward presets' });
+  ratio.addEventListener('change', () => {
+    const r = Number(ratio.value);
+    if (!(r >= 1)) {
+      setNotice({ level: 'error', text: `The shift ratio r must be a number >= 1 (got '${ratio.value.slice(0, 20)}').` });
+      ratio.value = String(view.ratio);
+      return;
+    }
+    view.ratio = r;
     persist();
   });
-  const only = h('select', { multiple: true, size: Math.min(6, s.classes.length), 'aria-label': 'Classes for "only these classes"' }, ...s.classes.map((c) => h('option', { value: c.name }, c.name)));
+  const shift = (kind: 'forward' | 'backward') => () => {
+    const r = Number(ratio.value);
+    if (r >= 1) view.ratio = r;
+    applyPreset(s, { kind, ratio: view.ratio });
+  };
   return h(
-    'section',
-    { class: 'presets', 'aria-label': 'Presets' },
-    h('div', { class: 'row' }, button('Uniform', () => applyPreset(s, { kind: 'uniform' })), button('Same as training', () => applyPreset(s, { kind: 'training' }))),
-    h(
-      'div',
-      { class: 'row' },
-      h('label', { for: 'ratio' }, 'r = '),
-      ratioValue,
-      ratio,
-      button('Forward-r', () => applyPreset(s, { kind: 'forward', ratio: view.ratio })),
-      button('Backward-r', () => applyPreset(s, { kind: 'backward', ratio: view.ratio })),
-    ),
-    h(
-      'div',
-      { class: 'row' },
-      only,
-      button('Only these classes', () => applyPreset(s, { kind: 'only', classes: Array.from(only.selectedOptions, (o) => o.value) })),
-    ),
-    h(
-      'div',
-      { class: 'row' },
-      button('From labelled folder…', () => api.postMessage({ type: 'histogramFromFolder' })),
-      button('From JSON/CSV file…', () => api.postMessage({ type: 'importFile' })),
-    ),
+    'div',
+    { class: 'toolbar presets', role: 'toolbar', 'aria-label': 'Presets' },
+    button('Uniform', () => applyPreset(s, { kind: 'uniform' }), { title: 'Every class the same share' }),
+    button('Training', () => applyPreset(s, { kind: 'training' }), { title: 'Same as the training set' }),
+    h('span', { class: 'ratio-group' }, h('label', { for: 'ratio' }, 'r'), ratio),
+    button('Forward', shift('forward'), { title: 'Forward-r: the shift protocol, classes with most training images stay most common' }),
+    button('Backward', shift('backward'), { title: 'Backward-r: the shift protocol reversed, the tail becomes the head' }),
+    button('Only shown', () => applyPreset(s, { kind: 'only', classes: filtered(s).map((i) => s.classes[i]!.name) }), {
+      title: 'Equal shares for the classes the filter shows, 0 for the rest',
+    }),
+    button('Folder…', () => api.postMessage({ type: 'histogramFromFolder' }), { title: 'The class histogram of a labelled folder' }),
+    button('File…', () => api.postMessage({ type: 'importFile' }), { title: 'Shares or counts from a JSON or CSV file' }),
   );
 }
 
@@ -235,7 +215,83 @@ function modeSwitch(s: Ready): HTMLElement {
     });
     return h('label', { for: `mode-${mode}` }, r, label);
   };
-  return h('fieldset', { class: 'mode' }, h('legend', {}, 'Enter'), radio('percent', ' percentages'), radio('count', ' counts'));
+  return h('fieldset', { class: 'mode' }, h('legend', {}, 'Enter'), radio('percent', ' %'), radio('count', ' counts'));
+}
+
+/** Puts the classes the filter shows (grouped when asked) into the list, and says how many. */
+function showRows(s: Ready): void {
+  const shown = filtered(s);
+  const n = (x: number) => x.toLocaleString('en-US');
+  const count = document.querySelector('[data-testid=shown-count]');
+  if (count) count.textContent = shown.length === s.classes.length ? n(s.classes.length) : `${n(shown.length)} of ${n(s.classes.length)}`;
+  list?.setItems(listItems(s, shown));
+}
+
+function filterBar(s: Ready): HTMLElement {
+  const input = h('input', { type: 'search', class: 'filter', placeholder: 'Filter (a, b, …)', value: view.filter ?? '', 'aria-label': 'Filter classes' });
+  const group = h('input', { type: 'checkbox', id: 'group-shot', checked: !!view.grouped });
+  input.addEventListener('input', () => {
+    view.filter = input.value;
+    persist();
+    showRows(s);
+  });
+  group.addEventListener('change', () => {
+    view.grouped = group.checked;
+    persist();
+    showRows(s);
+  });
+  return h(
+    'div',
+    { class: 'filter-bar' },
+    input,
+    h('span', { class: 'status shown-count', 'data-testid': 'shown-count', title: 'Classes shown' }),
+    h('label', { for: 'group-shot', class: 'group-toggle', title: 'Group the rows by shot (training images per class)' }, group, ' by shot'),
+  );
+}
+
+function classList(s: Ready): HTMLElement {
+  const totalTrain = s.classes.reduce((a, c) => a + c.trainCount, 0);
+  list = new ClassList(
+    s.classes.map((c) => ({ name: c.name, trainCount: c.trainCount, sourceShare: totalTrain > 0 ? c.trainCount / totalTrain : NaN })),
+    {
+      mode: () => view.mode,
+      shown: shownValue,
+      share: (i) => target?.shares[i] ?? 0,
+      interval: (i) => target?.intervals?.[i] ?? null,
+      locked: (i) => view.locked.includes(s.classes[i]!.name),
+      edit: (i, raw, fromSlider) => editRow(s, i, raw, fromSlider),
+      lock: (i, locked) => {
+        const name = s.classes[i]!.name;
+        view.locked = locked ? [...view.locked, name] : view.locked.filter((n) => n !== name);
+        persist();
+      },
+    },
+  );
+  const head = h(
+    'div',
+    { class: 'list-head', 'aria-hidden': 'true' },
+    h('span', { class: 'name' }, 'class'),
+    h('span', { class: 'source-share' }, 'source'),
+    h('span', { class: 'share-head' }, view.mode === 'percent' ? 'target %' : 'count'),
+    h('span', { class: 'lock-head', title: 'Lock: keep the share while others change' }, 'lock'),
+  );
+  return h('section', { class: 'classes', 'aria-label': 'Target per class' }, head, list.element);
+}
+
+function chartSection(s: Ready): HTMLElement {
+  const canvas = h('canvas', { 'data-testid': 'prior-chart' });
+  chart = new PriorChart(canvas, (i, percent) => editRow(s, i, String(percent), true));
+  return h('div', { class: 'chart-box' }, canvas);
+}
+
+/** Draws the chart once its box is in the page (chart.js sizes the canvas to it). */
+function drawChart(s: Ready): void {
+  const totalTrain = s.classes.reduce((a, c) => a + c.trainCount, 0);
+  chart?.render(
+    s.classes.map((c) => c.name),
+    s.classes.map((c) => (totalTrain > 0 ? c.trainCount / totalTrain : 0)),
+    target?.shares ?? [],
+  );
 }
 
 function savedSection(saved: PriorEditorState['saved'], s: Ready | null): HTMLElement {
@@ -272,18 +328,26 @@ function savedSection(saved: PriorEditorState['saved'], s: Ready | null): HTMLEl
 function renderReady(s: Ready): void {
   const where = s.context.kind === 'run' ? `Run ${s.context.runName}` : `Dataset ${s.context.root}`;
   app.replaceChildren(
-    h('p', { class: 'context', 'data-testid': 'context' }, `${where} · ${s.classes.length} classes · target: `, h('strong', { 'data-testid': 'target-label' }, target?.label ?? '')),
+    h('p', { class: 'context', 'data-testid': 'context' }, h('span', { class: 'where', title: where }, where), h('span', { class: 'target' }, '· target: ', h('strong', { 'data-testid': 'target-label' }, target?.label ?? ''))),
     h('div', { class: 'notice', 'data-testid': 'notice', role: 'status' }),
+    chartSection(s),
     presets(s),
-    modeSwitch(s),
-    classTable(s),
+    h('div', { class: 'entry-bar' }, modeSwitch(s)),
+    filterBar(s),
+    classList(s),
     savedSection(s.saved, s),
   );
   setNotice(notice);
+  showRows(s);
+  drawChart(s);
 }
 
 function render(): void {
   const s = state;
+  if (s?.status !== 'ready') {
+    list = undefined;
+    chart = undefined;
+  }
   if (!s) {
     app.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   } else if (s.status === 'empty') {
@@ -319,5 +383,7 @@ onHostMessage(PriorEditorHostMessageSchema, 'prior editor host', (m) => {
   }
 });
 
+// A taller or shorter side bar shows more or fewer rows.
+window.addEventListener('resize', () => list?.renderWindow());
 render();
 api.postMessage({ type: 'ready' });

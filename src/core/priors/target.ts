@@ -40,6 +40,9 @@ export const TargetPriorSchema = v.pipe(
 
 export type TargetPrior = v.InferOutput<typeof TargetPriorSchema>;
 
+/** The label of a target the user edited by hand; saving it replaces the label with the file's name. */
+export const EDITED_LABEL = 'edited';
+
 /** Builds a target prior from shares or counts; a PriorError says what is wrong. */
 export function targetPrior(label: string, shares: ArrayLike<number>, intervals?: readonly (readonly [number, number] | null)[]): TargetPrior {
   const result = v.safeParse(TargetPriorSchema, { label, shares: Array.from(shares), ...(intervals ? { intervals } : {}) });

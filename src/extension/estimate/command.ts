@@ -16,7 +16,7 @@ import { PREDICTION_EXTENSIONS } from '../../core/import';
 import { PRIOR_VIEW_ID, type PriorEditorView } from '../priors/view';
 import { calibrationSplits, parseEstimateArgument, resolveRun, runProblem, splitProblem } from './argument';
 import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
-import { estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from './handoff';
+import { estimateCautions, estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep, splitCaution } from './handoff';
 import { workspaceRoot } from '../workspace';
 
 export const ESTIMATE_COMMAND = 'lade.estimatePrior';
@@ -97,11 +97,15 @@ async function chooseSplit(run: RunFolder): Promise<string | undefined> {
   const splits = calibrationSplits(run);
   if (splits.length === 1) return splits[0]!.name;
   const picked = await vscode.window.showQuickPick(
-    splits.map((s) => ({
-      label: s.name,
-      description: `${s.images} labelled images, fewest in one class: ${s.fewest} (${s.fewestClass})`,
-      name: s.name,
-    })),
+    splits.map((s) => {
+      const caution = splitCaution(s.name);
+      return {
+        label: s.name,
+        description: `${s.images} labelled images, fewest in one class: ${s.fewest} (${s.fewestClass})`,
+        ...(caution ? { detail: `$(warning) ${caution}` } : {}),
+        name: s.name,
+      };
+    }),
     {
       title: `LADE: labelled split of ${run.name} to calibrate on`,
       placeHolder: 'More images of each class calibrate the estimate better',
@@ -134,31 +138,47 @@ function runEstimate(workerPath: string, req: Request): Thenable<PriorEstimate> 
 
 const PANEL_READY_MS = 15_000;
 
+/** Whether the prior editor took the estimate, and why not. */
+type Handed = 'applied' | 'kept edit' | 'run not open';
+
 /**
  * The prior editor edits the classes of the run open in the metrics panel: open this run there unless it
  * already is, then apply. False when the run could not be opened (a run folder outside .lade/runs).
  */
-async function handToPriorEditor(to: EstimateHandoff, run: RunFolder, estimate: PriorEstimate, name: string): Promise<boolean> {
+async function handToPriorEditor(to: EstimateHandoff, run: RunFolder, estimate: PriorEstimate, name: string): Promise<Handed> {
+  // Opening another run or applying would drop a hand-edited target the user has not saved: ask first.
+  if (to.priorEditor.hasUnsavedEdit()) {
+    const replace = 'Replace';
+    const answer = await vscode.window.showWarningMessage(
+      `LADE: replace the target prior you edited and have not saved with '${name}'?`,
+      { modal: true, detail: 'Save the edit in the Target Prior view first to keep it. The estimate is in the LADE output either way.' },
+      replace,
+    );
+    if (answer !== replace) return 'kept edit';
+  }
   const isOpen = (): boolean => !!to.metrics.open?.selected.runs.some((r) => path.resolve(r.dir) === path.resolve(run.dir));
   if (!isOpen()) await vscode.commands.executeCommand('lade.showMetrics', [run.name]);
   const panel = to.metrics.open;
-  if (!panel || !isOpen()) return false;
+  if (!panel || !isOpen()) return 'run not open';
   // One webview at a time (see WebviewChannel.whenReady); past the wait, focus the editor anyway.
   await panel.whenReady(PANEL_READY_MS);
-  await to.priorEditor.applyNamedPrior(estimatedPrior(estimate, name));
+  const cautions = estimateCautions(estimate);
+  await to.priorEditor.applyNamedPrior(estimatedPrior(estimate, name), cautions.length ? { notice: cautions.join(' ') } : {});
   await vscode.commands.executeCommand(`${PRIOR_VIEW_ID}.focus`);
-  return true;
+  return 'applied';
 }
 
-function report(outcome: EstimatePriorOutcome, run: RunFolder): void {
+function report(outcome: EstimatePriorOutcome, handed: Handed, run: RunFolder): void {
   const log = outputChannel();
   const { estimate, name } = outcome;
   for (const line of estimateLogLines(estimate, name)) log.info(line);
   const warnings = estimateWarnings(estimate);
   for (const w of warnings) log.warn(`[${name}] ${w}`);
-  const where = outcome.applied
-    ? `'${name}' is now the target prior in the Target Prior view (save it there)`
-    : `open ${run.name} in LADE: Show Metrics to use '${name}'; the estimate is in the LADE output`;
+  const where = {
+    applied: `'${name}' is now the target prior in the Target Prior view (save it there)`,
+    'kept edit': `your edited target prior was kept; the estimate '${name}' is in the LADE output`,
+    'run not open': `open ${run.name} in LADE: Show Metrics to use '${name}'; the estimate is in the LADE output`,
+  }[handed];
   const head = `LADE: estimated the prior of ${estimate.images} images in ${path.basename(estimate.folder)}; ${where}.`;
   if (warnings.length === 0) {
     void vscode.window.showInformationMessage(head);
@@ -210,14 +230,14 @@ export function registerEstimatePriorCommand(context: vscode.ExtensionContext, t
       return undefined;
     }
     const name = estimatedPriorName(req.folder, new Date());
-    let applied = false;
+    let handed: Handed = 'run not open';
     try {
-      applied = await handToPriorEditor(to, req.run, estimate, name);
+      handed = await handToPriorEditor(to, req.run, estimate, name);
     } catch (err) {
       log.warn(`Could not apply '${name}' in the prior editor: ${(err as Error).message}`);
     }
-    const outcome = { name, applied, estimate };
-    report(outcome, req.run);
+    const outcome = { name, applied: handed === 'applied', estimate };
+    report(outcome, handed, req.run);
     return outcome;
   });
 }

@@ -25,9 +25,37 @@ export function estimatedPrior(estimate: PriorEstimate, name: string): NamedPrio
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-/** Every warning, the estimator's and the undecodable files, as one list. */
+/**
+ * Below this top-1 accuracy on the calibration split the model's confusions dominate the estimate: the
+ * bootstrap resamples images, not the model's mistakes, so its intervals can look certain and be wrong.
+ */
+export const LOW_CALIBRATION_ACCURACY = 0.5;
+
+/** Why calibrating on `split` is a trap, or null: the metrics panel evaluates on test. */
+export function splitCaution(split: string): string | null {
+  return split === 'test'
+    ? "Calibrating on 'test': the metrics panel evaluates on the same images, so its figures under this prior are optimistic; calibrate on val to keep test unseen."
+    : null;
+}
+
+/** The note shown with the estimate when the model is too inaccurate on the calibration split to trust it, or null. */
+export function lowAccuracyNote(estimate: PriorEstimate): string | null {
+  if (estimate.calibrationAccuracy >= LOW_CALIBRATION_ACCURACY) return null;
+  return (
+    `The model is only ${pct(estimate.calibrationAccuracy)} accurate on the '${estimate.calibrationSplit}' split: ` +
+    'this estimate is unreliable and its intervals cover resampling only, not the model’s errors.'
+  );
+}
+
+/** The cautions that bear on trusting the estimate: shown with it in the prior editor, and warned. */
+export function estimateCautions(estimate: PriorEstimate): string[] {
+  return [lowAccuracyNote(estimate), splitCaution(estimate.calibrationSplit)].filter((n): n is string => n !== null);
+}
+
+/** Every warning, the cautions, the estimator's and the undecodable files, as one list. */
 export function estimateWarnings(estimate: PriorEstimate): string[] {
-  const out = [...estimate.warnings];
+  const out = estimateCautions(estimate);
+  out.push(...estimate.warnings);
   const n = estimate.skipped.length;
   if (n > 0) out.push(`${n} image(s) could not be decoded and were left out; first: ${estimate.skipped[0]}`);
   return out;
@@ -39,7 +67,7 @@ export function estimateLogLines(estimate: PriorEstimate, name: string): string[
   const width = Math.max(5, ...classes.map((c) => c.length));
   return [
     `Estimated '${name}': ${estimate.images} images in ${estimate.folder} with run ${estimate.runDir} (${estimate.method}, ${estimate.backend}; ` +
-      `calibrated on its ${estimate.calibrationSplit} split, ${estimate.calibrationImages} images)`,
+      `calibrated on its ${estimate.calibrationSplit} split, ${estimate.calibrationImages} images, ${pct(estimate.calibrationAccuracy)} accurate)`,
     `  ${'class'.padEnd(width)}   train  estimate${intervals ? `  ${Math.round(100 * intervals.level)}% interval` : ''}`,
     ...classes.map((c, i) => {
       const iv = intervals ? `  [${pct(intervals.lo[i] ?? 0)}, ${pct(intervals.hi[i] ?? 0)}]` : '';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { PriorError } from '../../core/priors';
 import { DEFAULT_PER_CLASS_TEST_COUNT } from '../../core/priors/presets';
 import { alignToClasses, parseImport, type ClassValues, type NamedPrior } from '../../core/priors/files';
-import { targetPrior, withLabel, type TargetPrior } from '../../core/priors/target';
+import { EDITED_LABEL, targetPrior, withLabel, type TargetPrior } from '../../core/priors/target';
 import {
   PriorEditorWebviewMessageSchema,
   type PriorEditorHostMessage,
@@ -81,6 +81,11 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
     this.apply(targetPrior(prior.name, shares, intervals), text ? { level: 'info', text } : undefined);
   }
 
+  /** Whether the target is a hand edit not saved yet (saving gives it the file's name). */
+  hasUnsavedEdit(): boolean {
+    return this.session.target?.label === EDITED_LABEL;
+  }
+
   private apply(target: TargetPrior, notice?: PriorNotice): void {
     this.session.setTarget(target);
     this.notice = notice;
@@ -124,7 +129,7 @@ export class PriorEditorView implements vscode.WebviewViewProvider {
         const root = workspaceRoot();
         if (!context) return;
         if (!root) throw new PriorError('Open a workspace folder to save priors in .lade/priors/.');
-        const file = writePrior(priorsDir(root), { name: m.name, origin: m.prior.label === m.name ? 'edited' : m.prior.label, classes: context.classes, shares: m.prior.shares, ...(m.prior.intervals ? { intervals: m.prior.intervals } : {}) });
+        const file = writePrior(priorsDir(root), { name: m.name, origin: m.prior.label === m.name ? EDITED_LABEL : m.prior.label, classes: context.classes, shares: m.prior.shares, ...(m.prior.intervals ? { intervals: m.prior.intervals } : {}) });
         this.session.setTarget(withLabel(m.prior, m.name));
         this.notice = { level: 'info', text: `Saved ${path.relative(root, file)}.` };
         this.channel.refresh();

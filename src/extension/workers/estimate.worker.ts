@@ -3,6 +3,7 @@
 // cancels by terminating the thread: estimatePrior is synchronous and could not see a message anyway.
 import { parentPort } from 'node:worker_threads';
 import { EstimateInputError } from '../../core/estimate';
+import { argmaxRows } from '../../core/estimate/bbse';
 import { estimateFromRun, type RunEstimate } from '../../core/estimate/fromRun';
 import { checkMessage } from '../../core/message';
 import { EstimateHostMessageSchema, type EstimateJob, type EstimateWorkerMessage, type PriorEstimate } from '../../protocol/estimateWorker';
@@ -14,6 +15,13 @@ let started = false;
 
 const unit = (x: number): number => Math.min(1, Math.max(0, x));
 
+function accuracy(logits: Float32Array, labels: ArrayLike<number>, C: number): number {
+  const pred = argmaxRows(logits, C);
+  let right = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) right++;
+  return pred.length > 0 ? right / pred.length : 0;
+}
+
 function summary(job: EstimateJob, e: RunEstimate): PriorEstimate {
   const { result, run } = e;
   const iv = result.intervals;
@@ -23,6 +31,7 @@ function summary(job: EstimateJob, e: RunEstimate): PriorEstimate {
     method: job.method,
     calibrationSplit: job.split,
     calibrationImages: run.labels.length,
+    calibrationAccuracy: accuracy(run.logits, run.labels, run.record.classes.length),
     backend: e.backend?.name ?? 'none (logits file)',
     images: e.images,
     skipped: e.skipped,

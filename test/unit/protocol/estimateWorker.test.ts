@@ -12,6 +12,7 @@ const estimate: PriorEstimate = {
   method: 'em-bcts',
   calibrationSplit: 'val',
   calibrationImages: 120,
+  calibrationAccuracy: 0.9,
   backend: 'wasm',
   images: 40,
   skipped: ['broken.png: not a PNG or JPEG'],

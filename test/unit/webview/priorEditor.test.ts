@@ -36,7 +36,7 @@ async function lastTarget(w: WebviewHarness): Promise<{ label: string; shares: n
 }
 
 async function shownShares(w: WebviewHarness): Promise<number[]> {
-  return w.page.locator('[data-testid=class-table] tbody .share-input').evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
+  return w.page.locator('[data-testid=class-list] .share-input').evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
 }
 
 function expectClose(actual: readonly number[], expected: readonly number[], digits = 9): void {
@@ -59,7 +59,7 @@ describe('prior editor webview', () => {
   it('shows each class with its training count and source share, names as text only', async () => {
     await expect.poll(() => w.sent()).toEqual([{ type: 'ready' }]);
     await w.post({ type: 'setState', state: state() });
-    const rows = w.page.locator('[data-testid=class-table] tbody tr');
+    const rows = w.page.locator('[data-testid=class-list] .class-row');
     await rows.first().waitFor();
     const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class'), tr.querySelector('.train-count')?.textContent, tr.querySelector('.source-share')?.textContent]));
     expect(shown).toEqual([
@@ -76,21 +76,23 @@ describe('prior editor webview', () => {
 
   it('presets post exactly the distributions the core builds (forward/backward with the protocol m)', async () => {
     await w.page.getByLabel('Shift ratio r').fill('10');
-    await w.page.getByRole('button', { name: 'Backward-r' }).click();
+    await w.page.getByRole('button', { name: 'Backward' }).click();
     await expect.poll(async () => (await lastTarget(w)).label).toBe('backward-10');
     const backward = Array.from(buildPreset({ kind: 'backward', ratio: 10, perClassCount: 40 }, names, counts));
     expectClose((await lastTarget(w)).shares, backward, 12);
     expectClose(await shownShares(w), backward.map((s) => Number((s * 100).toFixed(2))));
     expect(await w.page.getByTestId('target-label').innerText()).toBe('backward-10');
 
-    await w.page.getByRole('button', { name: 'Same as training' }).click();
+    await w.page.getByRole('button', { name: 'Training' }).click();
     await expect.poll(async () => (await lastTarget(w)).label).toBe('training');
     expectClose((await lastTarget(w)).shares, counts.map((n) => n / 625), 12);
 
-    await w.page.getByLabel('Classes for "only these classes"').selectOption(['dog', 'yak']);
-    await w.page.getByRole('button', { name: 'Only these classes' }).click();
+    // "Only shown" takes the classes the filter shows (any of the comma-separated fragments).
+    await w.page.getByLabel('Filter classes').fill('dog, YAK');
+    await w.page.getByRole('button', { name: 'Only shown' }).click();
     await expect.poll(async () => (await lastTarget(w)).label).toBe('only-2-classes');
     expect((await lastTarget(w)).shares).toEqual([0, 0.5, 0, 0, 0.5]);
+    await w.page.getByLabel('Filter classes').fill('');
   });
 
   it('a slider move keeps the prior normalised: locked classes stay, the others rescale', async () => {
@@ -164,7 +166,7 @@ describe('prior editor webview', () => {
       notice: { level: 'info', text: 'Estimated from 500 unlabelled images.' },
     });
     await expect.poll(() => w.page.getByTestId('target-label').innerText()).toBe('estimated');
-    expect(await w.page.locator('tr[data-class=cat] .interval').innerText()).toBe('5.0–15.0%');
+    expect(await w.page.locator('.class-row[data-class=cat] .interval').innerText()).toBe('5.0–15.0%');
     expect(await w.page.getByRole('status').first().innerText()).toContain('Estimated from 500');
   });
 
@@ -172,7 +174,7 @@ describe('prior editor webview', () => {
     await w.reload();
     await expect.poll(() => w.sent()).toEqual([{ type: 'ready' }]);
     await w.post({ type: 'setState', state: state({ target: targetPrior('estimated', [0.1, 0.2, 0.3, 0.2, 0.2]) }) });
-    await w.page.locator('[data-testid=class-table]').waitFor();
+    await w.page.locator('[data-testid=class-list] .class-row').first().waitFor();
     expect(await w.page.getByLabel('counts').isChecked()).toBe(true);
     expect(await w.page.getByLabel('Lock owl').isChecked()).toBe(true);
     expect(await w.page.getByTestId('target-label').innerText()).toBe('estimated');

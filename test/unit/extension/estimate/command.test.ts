@@ -1,6 +1,6 @@
 // lade.estimatePrior with vscode mocked: the trust check, argument errors, the quick pick and folder picker,
 // the real worker under withProgress, the hand-over to the prior editor, warnings, and cancel.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +20,9 @@ let fixture: EstimateFixture;
 let command: (arg?: unknown) => Promise<EstimatePriorOutcome | undefined>;
 /** The metrics panel the command sees (none until a test opens one), and what the prior editor was handed. */
 let openPanel: MetricsPanel | undefined;
-const applyNamedPrior = vi.fn<(prior: NamedPrior) => Promise<void>>(async () => undefined);
+const applyNamedPrior = vi.fn<(prior: NamedPrior, options?: { notice?: string }) => Promise<void>>(async () => undefined);
+/** Whether the editor holds a hand-edited target not saved yet. */
+const hasUnsavedEdit = vi.fn(() => false);
 const mockWorkspace = workspace as unknown as { isTrusted: boolean; setWorkspaceFolders(f: unknown): void };
 
 interface Report {
@@ -53,7 +55,7 @@ beforeAll(async () => {
   fixture = await writeEstimateFixture(root);
   vi.mocked(window.createOutputChannel).mockReturnValue(log as unknown as vscode.LogOutputChannel);
   const metrics = { get open() { return openPanel; } } as MetricsPanels;
-  const priorEditor = { applyNamedPrior } as unknown as PriorEditorView;
+  const priorEditor = { applyNamedPrior, hasUnsavedEdit } as unknown as PriorEditorView;
   registerEstimatePriorCommand({ extensionUri: Uri.file(root) } as vscode.ExtensionContext, { metrics, priorEditor });
   const registered = vi.mocked(commands.registerCommand).mock.calls.find((c) => c[0] === 'lade.estimatePrior');
   command = registered![1] as typeof command;
@@ -162,10 +164,13 @@ describe('lade.estimatePrior', () => {
       ['val', '40 labelled images, fewest in one class: 20 (dark)'],
       ['test', '60 labelled images, fewest in one class: 10 (dark)'],
     ]);
+    // Only test carries the caution that the metrics panel then evaluates on the calibration images.
+    expect(splitItems.map((i) => i.detail)).toEqual([undefined, expect.stringMatching(/^\$\(warning\) Calibrating on 'test': the metrics panel evaluates on the same images/)]);
+    expect(vi.mocked(window.showWarningMessage).mock.calls[0]![0]).toContain("Calibrating on 'test'");
     expect(splitOptions.title).toBe('LADE: labelled split of fixture to calibrate on');
     expect(outcome?.estimate).toMatchObject({ calibrationSplit: 'test', calibrationImages: 60 });
     expect(reports.map((r) => r.message)).toContain('calibrating on the test split (BCTS)');
-    expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/^Estimated '.*calibrated on its test split, 60 images\)$/));
+    expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/^Estimated '.*calibrated on its test split, 60 images, 100\.0% accurate\)$/));
   });
 
   it('takes the split from the argument and names the splits a run has when it lacks one', async () => {
@@ -177,6 +182,51 @@ describe('lade.estimatePrior', () => {
       "LADE: Run 'fixture' has no cached 'train' logits (logits-train.bin, labels-train.bin) to calibrate on; it has test, val.",
       'Open Log',
     );
+  });
+
+  it('asks before replacing a hand-edited target that is not saved, and keeps it when told to', async () => {
+    runProgress([]);
+    hasUnsavedEdit.mockReturnValue(true);
+    vi.mocked(window.showWarningMessage).mockResolvedValueOnce(undefined);
+    const kept = await command({ run: 'fixture', folder: 'deploy' });
+    const [question, options, answer] = vi.mocked(window.showWarningMessage).mock.calls[0]! as unknown as [string, vscode.MessageOptions, string];
+    expect(question).toMatch(/^LADE: replace the target prior you edited and have not saved with 'estimated-deploy-\d{8}-\d{4}'\?$/);
+    expect(options.modal).toBe(true);
+    expect(answer).toBe('Replace');
+    expect(kept?.applied).toBe(false);
+    expect(applyNamedPrior).not.toHaveBeenCalled();
+    expect(commands.executeCommand).not.toHaveBeenCalled();
+    expect(window.showWarningMessage).toHaveBeenLastCalledWith(expect.stringContaining('your edited target prior was kept'), 'Show Log');
+
+    vi.clearAllMocks();
+    vi.mocked(window.showWarningMessage).mockResolvedValueOnce('Replace' as unknown as vscode.MessageItem);
+    vi.mocked(commands.executeCommand).mockImplementation(async (id: string) => {
+      if (id === 'lade.showMetrics') openPanel = { selected: { runs: [{ dir: fixture.runDir }] }, whenReady: async () => true } as unknown as MetricsPanel;
+      return undefined;
+    });
+    const replaced = await command({ run: 'fixture', folder: 'deploy' });
+    expect(replaced?.applied).toBe(true);
+    expect(applyNamedPrior).toHaveBeenCalledOnce();
+    hasUnsavedEdit.mockReturnValue(false);
+  });
+
+  it('shows the estimate with a note when the model is inaccurate on the calibration split', async () => {
+    const labels = path.join(fixture.runDir, 'labels-test.bin');
+    const right = readFileSync(labels);
+    // Every label flipped: the model is 0% accurate on test, while the estimate itself still runs.
+    writeFileSync(labels, new Uint8Array(Int32Array.from(new Int32Array(right.buffer, right.byteOffset, right.length / 4), (y) => 1 - y).buffer));
+    try {
+      runProgress([]);
+      openPanel = { selected: { runs: [{ dir: fixture.runDir }] }, whenReady: async () => true } as unknown as MetricsPanel;
+      const outcome = await command({ run: 'fixture', folder: 'deploy', split: 'test' });
+      expect(outcome?.estimate.calibrationAccuracy).toBe(0);
+      const notice = applyNamedPrior.mock.calls[0]![1]?.notice ?? '';
+      expect(notice).toMatch(/^The model is only 0\.0% accurate on the 'test' split: this estimate is unreliable and its intervals cover resampling only/);
+      expect(notice).toContain("Calibrating on 'test'");
+      expect(vi.mocked(window.showWarningMessage).mock.calls[0]![0]).toContain('only 0.0% accurate');
+    } finally {
+      writeFileSync(labels, right);
+    }
   });
 
   it('keeps the estimate without applying it when the run cannot be opened in the metrics panel', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { priorNameProblem, serializePriorFile, parsePriorFile } from '../../../../src/core/priors/files';
-import { estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep } from '../../../../src/extension/estimate/handoff';
+import { estimateCautions, estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, LOW_CALIBRATION_ACCURACY, lowAccuracyNote, progressStep, splitCaution } from '../../../../src/extension/estimate/handoff';
 import type { EstimateWorkerProgress, PriorEstimate } from '../../../../src/protocol/estimateWorker';
 
 const estimate: PriorEstimate = {
@@ -9,6 +9,7 @@ const estimate: PriorEstimate = {
   method: 'em-bcts',
   calibrationSplit: 'val',
   calibrationImages: 120,
+  calibrationAccuracy: 0.9,
   backend: 'wasm',
   images: 40,
   skipped: [],
@@ -52,12 +53,25 @@ describe('the estimated prior handed to the prior editor', () => {
     expect(applied.shares).toEqual([0.3, 0.7]);
   });
 
+  it('says when the calibration split is test or the model is inaccurate on it, and not otherwise', () => {
+    expect(estimateCautions(estimate)).toEqual([]);
+    expect(lowAccuracyNote({ ...estimate, calibrationAccuracy: LOW_CALIBRATION_ACCURACY })).toBeNull();
+    // The case: 20% accurate, and an interval that looked certain.
+    const poor = { ...estimate, calibrationAccuracy: 0.2, calibrationSplit: 'test', intervals: { level: 0.95, resamples: 200, lo: [1, 0], hi: [1, 0] } };
+    expect(estimateCautions(poor)).toEqual([
+      "The model is only 20.0% accurate on the 'test' split: this estimate is unreliable and its intervals cover resampling only, not the model’s errors.",
+      "Calibrating on 'test': the metrics panel evaluates on the same images, so its figures under this prior are optimistic; calibrate on val to keep test unseen.",
+    ]);
+    expect(estimateWarnings({ ...poor, warnings: ['EM did not converge'] })).toEqual([...estimateCautions(poor), 'EM did not converge']);
+    expect(splitCaution('val')).toBeNull();
+  });
+
   it('lists the estimator warnings and the undecodable files, and logs one line per class', () => {
     const warned = { ...estimate, warnings: ['Only 40 deployment images'], skipped: ['a.png: bad', 'b.png: bad'] };
     expect(estimateWarnings(warned)).toEqual(['Only 40 deployment images', '2 image(s) could not be decoded and were left out; first: a.png: bad']);
     expect(estimateWarnings(estimate)).toEqual([]);
     const lines = estimateLogLines(estimate, 'e');
-    expect(lines[0]).toBe("Estimated 'e': 40 images in /ws/deploy with run /ws/.lade/runs/lade-cnn (em-bcts, wasm; calibrated on its val split, 120 images)");
+    expect(lines[0]).toBe("Estimated 'e': 40 images in /ws/deploy with run /ws/.lade/runs/lade-cnn (em-bcts, wasm; calibrated on its val split, 120 images, 90.0% accurate)");
     expect(lines[1]).toMatch(/class\s+train\s+estimate\s+95% interval/);
     expect(lines[3]).toMatch(/red fox\s+25\.0%\s+70\.0%\s+\[60\.0%, 80\.0%\]/);
   });

@@ -52,6 +52,7 @@ describe('prior editor host', () => {
   let root: string;
   let session: LadeSession;
   let f: Fake;
+  let editor: PriorEditorView;
 
   beforeEach(() => {
     root = mkdtempSync(path.join(tmpdir(), 'lade-view-'));
@@ -60,7 +61,8 @@ describe('prior editor host', () => {
     vi.spyOn(workspace, 'workspaceFolders', 'get').mockReturnValue([{ uri: Uri.file(root), name: 'ws', index: 0 }]);
     session = new LadeSession();
     f = fakeView();
-    new PriorEditorView(Uri.file('/ext'), session, () => []).resolveWebviewView(f.view);
+    editor = new PriorEditorView(Uri.file('/ext'), session, () => []);
+    editor.resolveWebviewView(f.view);
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -103,6 +105,18 @@ describe('prior editor host', () => {
     await f.send({ type: 'loadPrior', name: 'deploy' });
     expect(f.posted.at(-1)).toEqual({ type: 'applyPrior', prior: { label: 'deploy', shares: [0.1, 0.3, 0.6] } });
     expect(session.target?.label).toBe('deploy');
+  });
+
+  it('knows when the target is a hand edit not saved yet (the estimate asks before replacing it)', async () => {
+    session.setContext(runContext);
+    await f.send({ type: 'ready' });
+    expect(editor.hasUnsavedEdit()).toBe(false);
+    await f.send({ type: 'targetChanged', prior: { label: 'edited', shares: [1, 1, 2] } });
+    expect(editor.hasUnsavedEdit()).toBe(true);
+    await f.send({ type: 'savePrior', name: 'mine', prior: { label: 'edited', shares: [1, 1, 2] } });
+    expect(editor.hasUnsavedEdit()).toBe(false);
+    await f.send({ type: 'targetChanged', prior: { label: 'backward-10', shares: [0.1, 0.3, 0.6] } });
+    expect(editor.hasUnsavedEdit()).toBe(false);
   });
 
   it('an invalid file shows its problem and is never overwritten', async () => {
