@@ -3,11 +3,12 @@
 // prior change is one pass over the rows shared between them. While they work only the newest prior waits.
 import '../shared/base.css';
 import './styles.css';
-import type { ShotGroup } from '../../src/core/metrics';
 import { MetricsHostMessageSchema, type MetricsRun } from '../../src/protocol/metricsPanel';
 import { formatNumber, h } from '../shared/dom';
 import { onHostMessage } from '../shared/hostMessages';
-import { drawRecallBars, drawReliability, readTheme, type Theme } from './charts';
+import { destroyCharts, readTheme, RecallChart, ReliabilityChart } from './charts';
+import { classTable } from './classTable';
+import { SHOT_COLORS, swatch } from './colors';
 import { confusionSection, shotOrder } from './confusionSection';
 import { api, page, resultOf, view, type Ready } from './page';
 import { resultsTable } from './resultsTable';
@@ -29,12 +30,11 @@ interface Layout {
   readonly updateConfusion: (r: MethodResult | undefined) => void;
   readonly sweep: HTMLElement;
   readonly label: HTMLElement;
-  readonly recall: HTMLCanvasElement;
-  readonly reliability: HTMLCanvasElement;
-  readonly order: number[];
-  readonly groups: ShotGroup[];
-  readonly theme: Theme;
-  /** The focused method's answer the canvases show. */
+  readonly recall: RecallChart;
+  readonly reliability: ReliabilityChart;
+  /** Patches the per-class table's recall columns. */
+  readonly updateClasses: () => void;
+  /** The focused method's answer the charts show. */
   charted: MethodResult | undefined;
   /** Patches the sweep's marker and "current" column to the newest numbers. */
   readonly updateSweep: () => void;
@@ -50,11 +50,17 @@ function layoutKey(): string {
 function buildReady(s: Ready): Layout {
   const run = s.runs[0] as MetricsRun;
   const { order, groups } = shotOrder(run, s.shots);
-  const recall = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group' });
-  const reliability = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence' });
+  const recallCanvas = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group', 'data-testid': 'recall-chart' });
+  const reliabilityCanvas = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence', 'data-testid': 'reliability-chart' });
+  const rankOf: number[] = [];
+  order.forEach((c, rank) => (rankOf[c] = rank + 1));
+  const classes = classTable(run.classes, run.trainCounts, groups, rankOf);
   const label = h('strong', { 'data-testid': 'target-label' }, page.target?.label ?? 'none');
   const loading = !page.loadError && page.pool && !page.pool.loaded ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
   const theme = readTheme();
+  destroyCharts(); // the previous layout's
+  const focused = page.columns.find((c) => c.id === view.focus);
+  const focusSwatch = focused ? swatch(focused.color) : '';
   const sweep = sweepSection(theme);
   const results = resultsTable();
   const confusion = confusionSection(s, groups, render);
@@ -67,11 +73,9 @@ function buildReady(s: Ready): Layout {
     sweep: sweep.section,
     updateSweep: sweep.update,
     label,
-    recall,
-    reliability,
-    order,
-    groups,
-    theme,
+    recall: new RecallChart(recallCanvas, run.classes, run.trainCounts, order, groups, theme),
+    reliability: new ReliabilityChart(reliabilityCanvas, theme),
+    updateClasses: classes.update,
     charted: undefined,
   };
   app.replaceChildren(
@@ -80,8 +84,14 @@ function buildReady(s: Ready): Layout {
     page.loadError ? h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, page.loadError) : '',
     loading ?? '',
     built.results,
-    h('div', { class: 'toolbar' }, focusSelect(render), h('span', { class: 'legend' }, ...(['many', 'medium', 'few'] as const).map((g) => h('span', {}, h('span', { class: `swatch shot-${g}`, 'aria-hidden': 'true' }), g)))),
-    h('div', { class: 'charts' }, h('section', { 'aria-label': 'Per-class recall' }, h('h2', {}, 'Per-class recall'), recall), h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), reliability)),
+    h('div', { class: 'toolbar' }, focusSelect(render), focusSwatch),
+    h(
+      'div',
+      { class: 'charts' },
+      h('section', { 'aria-label': 'Per-class recall' }, h('h2', {}, 'Per-class recall (long tail)'), h('div', { class: 'chart' }, recallCanvas)),
+      h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), h('div', { class: 'chart' }, reliabilityCanvas)),
+    ),
+    classes.section,
     built.confusion,
     built.sweep,
   );
@@ -111,10 +121,11 @@ function drawCharts(l: Layout): void {
   const r = focus ? resultOf(focus) : undefined;
   l.updateConfusion(r);
   l.updateSweep();
+  l.updateClasses();
   if (r === l.charted) return; // another method answered: the focused one's charts stand
   l.charted = r;
-  if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.theme);
-  if (r?.reliability) drawReliability(l.reliability, r.reliability, l.theme);
+  if (r?.perClassRecall) l.recall.update(r.perClassRecall);
+  if (r?.reliability) l.reliability.update(r.reliability, focus?.color ?? '');
 }
 
 function renderReady(s: Ready): void {
@@ -124,21 +135,14 @@ function renderReady(s: Ready): void {
 
 function render(): void {
   const s = page.state;
-  if (s?.status !== 'ready') layout = null;
+  if (s?.status !== 'ready' && layout) {
+    layout = null;
+    destroyCharts();
+  }
   if (!s) app.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   else if (s.status === 'empty') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'status', 'data-testid': 'empty' }, s.message), runPicker(s));
   else if (s.status === 'error') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, s.error), runPicker(s));
   else renderReady(s);
-}
-
-// A resize may come many times per frame: rebuild once.
-let frame = 0;
-function scheduleRender(): void {
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    render();
-  });
 }
 
 onHostMessage(MetricsHostMessageSchema, 'metrics host', (m) => {
@@ -159,11 +163,8 @@ onHostMessage(MetricsHostMessageSchema, 'metrics host', (m) => {
   if (!layout) render();
 });
 
-// Canvases measure their width once per layout: rebuild the layout when the panel is resized.
-window.addEventListener('resize', () => {
-  layout = null;
-  scheduleRender();
-});
+// The shot groups' scale for the swatches of base.css (the charts read SHOT_COLORS themselves).
+for (const [g, color] of Object.entries(SHOT_COLORS)) document.body.style.setProperty(`--shot-${g}`, color);
 
 render();
 api.postMessage({ type: 'ready' });
