@@ -47,7 +47,7 @@ function base(theme: Theme, legend: boolean): object {
     responsive: true,
     maintainAspectRatio: false,
     interaction: { mode: 'index', intersect: false },
-    plugins: { legend: { display: legend, labels: { color: theme.fg, boxWidth: 12 } } },
+    plugins: { legend: { display: legend, labels: { color: theme.fg, boxWidth: 12, boxHeight: 12 } } },
   };
 }
 
@@ -149,13 +149,14 @@ export class RecallChart {
 export class ReliabilityChart {
   readonly chart: Chart<'bar' | 'line', (number | null)[], string>;
 
-  constructor(canvas: HTMLCanvasElement, theme: Theme) {
+  /** `color`: the method shown, as everywhere else. */
+  constructor(canvas: HTMLCanvasElement, color: string, theme: Theme) {
     this.chart = new Chart<'bar' | 'line', (number | null)[], string>(canvas, {
       type: 'bar',
       data: {
         labels: [],
         datasets: [
-          { type: 'bar' as const, label: 'accuracy %', data: [], backgroundColor: theme.grid, order: 2 },
+          { type: 'bar' as const, label: 'accuracy %', data: [], backgroundColor: color, order: 2 },
           { type: 'line' as const, label: 'mean confidence % (calibrated)', data: [], borderColor: theme.fg, borderDash: [4, 3], borderWidth: 1.5, pointRadius: 2, order: 1 },
         ],
       },
@@ -166,12 +167,11 @@ export class ReliabilityChart {
     });
   }
 
-  update(bins: readonly ReliabilityBin[], color: string): void {
+  update(bins: readonly ReliabilityBin[]): void {
     const shown = bins.filter((b) => b.count > 0);
-    this.chart.data.labels = shown.map((b) => `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`);
+    this.chart.data.labels = shown.map((b) => `${b.lower.toFixed(2)}–${b.upper.toFixed(2)}`);
     const [bars, line] = this.chart.data.datasets as [ChartDataset<'bar', number[]>, ChartDataset<'line', number[]>];
     bars.data = shown.map((b) => b.accuracy * 100);
-    bars.backgroundColor = color;
     line.data = shown.map((b) => b.confidence * 100);
     this.chart.update('none');
   }
@@ -190,7 +190,7 @@ export class SweepChart {
       },
       options: {
         ...base(theme, series.length > 1),
-        scales: { x: axis(theme, 'test-set prior (forward-r like training, backward-r reversed)', { ticks: { color: theme.fg, maxRotation: 60, autoSkip: true } }), y: axis(theme, 'top-1 accuracy %') },
+        scales: { x: axis(theme, 'test-set prior', { ticks: { color: theme.fg, maxRotation: 60, autoSkip: true } }), y: axis(theme, 'top-1 accuracy %') },
       } as never,
     });
   }

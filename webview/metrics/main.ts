@@ -74,12 +74,12 @@ function buildReady(s: Ready): Layout {
     updateSweep: sweep.update,
     label,
     recall: new RecallChart(recallCanvas, run.classes, run.trainCounts, order, groups, theme),
-    reliability: new ReliabilityChart(reliabilityCanvas, theme),
+    reliability: new ReliabilityChart(reliabilityCanvas, focused?.color ?? theme.fg, theme),
     updateClasses: classes.update,
     charted: undefined,
   };
   app.replaceChildren(
-    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · page.target prior: `, label)),
+    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, label)),
     runPicker(s),
     page.loadError ? h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, page.loadError) : '',
     loading ?? '',
@@ -125,7 +125,7 @@ function drawCharts(l: Layout): void {
   if (r === l.charted) return; // another method answered: the focused one's charts stand
   l.charted = r;
   if (r?.perClassRecall) l.recall.update(r.perClassRecall);
-  if (r?.reliability) l.reliability.update(r.reliability, focus?.color ?? '');
+  if (r?.reliability) l.reliability.update(r.reliability);
 }
 
 function renderReady(s: Ready): void {

@@ -36,7 +36,7 @@ export function resultsTable(): { section: HTMLElement; update: () => void } {
   const errors = h('div');
   const section = h(
     'section',
-    { 'aria-label': 'Metrics under the page.target prior', 'data-testid': 'results' },
+    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results' },
     h('div', { class: 'table-scroll' }, h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...page.columns.map((c) => h('th', { scope: 'col', class: 'num' }, swatch(c.color), c.label)))), h('tbody', {}, ...rows))),
     errors,
     h(
