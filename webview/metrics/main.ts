@@ -10,7 +10,7 @@ import { destroyCharts, readTheme, RecallChart, ReliabilityChart } from './chart
 import { classTable } from './classTable';
 import { SHOT_COLORS, swatch } from './colors';
 import { confusionSection, shotOrder } from './confusionSection';
-import { api, page, resultOf, view, type Ready } from './page';
+import { api, markShown, page, resultOf, view, type Ready } from './page';
 import { resultsTable } from './resultsTable';
 import { loadRuns, requestAll, unload } from './runs';
 import { sweepSection } from './sweepSection';
@@ -34,6 +34,8 @@ interface Layout {
   readonly reliability: ReliabilityChart;
   /** Patches the per-class table's recall columns. */
   readonly updateClasses: () => void;
+  /** The recall chart, the reliability chart and the per-class table, marked with the prior they show. */
+  readonly perClass: HTMLElement;
   /** The focused method's answer the charts show. */
   charted: MethodResult | undefined;
   /** Patches the sweep's marker and "current" column to the newest numbers. */
@@ -76,6 +78,7 @@ function buildReady(s: Ready): Layout {
     recall: new RecallChart(recallCanvas, run.classes, run.trainCounts, order, groups, theme),
     reliability: new ReliabilityChart(reliabilityCanvas, focused?.color ?? theme.fg, theme),
     updateClasses: classes.update,
+    perClass: h('div', { 'data-testid': 'per-class' }),
     charted: undefined,
   };
   app.replaceChildren(
@@ -85,6 +88,9 @@ function buildReady(s: Ready): Layout {
     loading ?? '',
     built.results,
     h('div', { class: 'toolbar' }, focusSelect(render), focusSwatch),
+    built.perClass,
+  );
+  built.perClass.append(
     h(
       'div',
       { class: 'charts' },
@@ -92,6 +98,8 @@ function buildReady(s: Ready): Layout {
       h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), h('div', { class: 'chart' }, reliabilityCanvas)),
     ),
     classes.section,
+  );
+  app.append(
     built.confusion,
     built.sweep,
   );
@@ -105,27 +113,53 @@ function updateReady(l: Layout): void {
   scheduleCharts();
 }
 
-// The charts and the confusion cost more than the numbers (a C x C scan, canvas and SVG work): drawn once per
-// frame with whatever is newest, so the table never waits for them and a burst of answers draws them once.
+// The confusion and the sweep cost more than the numbers (a C x C scan): drawn once per frame with whatever is
+// newest, so the table never waits for them and a burst of answers draws them once.
 let chartsFrame = 0;
 function scheduleCharts(): void {
-  if (chartsFrame) return;
-  chartsFrame = requestAnimationFrame(() => {
-    chartsFrame = 0;
-    if (page.state?.status === 'ready' && layout) drawCharts(layout);
-  });
+  if (!chartsFrame) {
+    chartsFrame = requestAnimationFrame(() => {
+      chartsFrame = 0;
+      if (page.state?.status === 'ready' && layout) drawCharts(layout);
+    });
+  }
+  schedulePerClass();
 }
 
 function drawCharts(l: Layout): void {
   const focus = page.columns.find((c) => c.id === view.focus);
-  const r = focus ? resultOf(focus) : undefined;
-  l.updateConfusion(r);
+  l.updateConfusion(focus ? resultOf(focus) : undefined);
   l.updateSweep();
+}
+
+// The chart.js charts and the per-class table take a full chart layout and draw each: at most one every
+// PER_CLASS_MS, always ending on the newest answer, so that during a drag they do not hold up the workers'
+// next answers (the numbers keep their latency; the charts follow a few times a second).
+const PER_CLASS_MS = 250;
+let perClassTimer = 0;
+let perClassAt = -Infinity;
+function schedulePerClass(): void {
+  if (perClassTimer) return;
+  perClassTimer = window.setTimeout(
+    () => {
+      perClassTimer = 0;
+      perClassAt = performance.now();
+      if (page.state?.status === 'ready' && layout) drawPerClass(layout);
+    },
+    Math.max(0, perClassAt + PER_CLASS_MS - performance.now()),
+  );
+}
+
+function drawPerClass(l: Layout): void {
+  const focus = page.columns.find((c) => c.id === view.focus);
+  const r = focus ? resultOf(focus) : undefined;
   l.updateClasses();
-  if (r === l.charted) return; // another method answered: the focused one's charts stand
-  l.charted = r;
-  if (r?.perClassRecall) l.recall.update(r.perClassRecall);
-  if (r?.reliability) l.reliability.update(r.reliability);
+  if (r !== l.charted) {
+    l.charted = r; // else another method answered: the focused one's charts stand
+    if (r?.perClassRecall) l.recall.update(r.perClassRecall);
+    if (r?.reliability) l.reliability.update(r.reliability);
+  }
+  markShown(l.perClass); // last: whoever waits for the label and data-complete sees the finished charts
 }
 
 function renderReady(s: Ready): void {

@@ -310,6 +310,7 @@ describe('metrics panel webview', () => {
     await w.post({ type: 'setState', state: ready([{ ...run('lade-1', 'lade'), trainCounts: shuffled }]) });
     await w.post({ type: 'setTarget', prior: { label: 'uniform-shuffled', shares: Array.from(uniformPrior(C)) } });
     await waitFor(w, 'uniform-shuffled');
+    await w.page.locator('[data-testid=per-class][data-label="uniform-shuffled"][data-complete]').waitFor({ timeout: 20_000 });
     const data = await chartOf('recall-chart');
     expect(data.labels).toEqual(['trouser', 'dress', 'sandal', 't-shirt', 'coat', 'pullover']);
     const counts = data.datasets.find((d) => d.label.startsWith('training images'))!.data;
