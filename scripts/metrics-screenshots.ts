@@ -82,7 +82,7 @@ async function main(): Promise<void> {
           },
         });
         await w.post({ type: 'setTarget', prior: { label: 'uniform', shares: Array.from({ length: c }, () => 1 / c) } });
-        await w.page.locator('[data-testid=sweep][data-label="uniform"][data-complete]').waitFor({ timeout: 60_000 });
+        for (const section of ['sweep', 'per-class']) await w.page.locator(`[data-testid=${section}][data-label="uniform"][data-complete]`).waitFor({ timeout: 60_000 });
         await w.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         const file = `test-results/metrics-${theme}-${width}.png`;
         await w.page.screenshot({ path: file, fullPage: true });
