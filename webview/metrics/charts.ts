@@ -16,7 +16,7 @@ import {
 } from 'chart.js';
 import type { ReliabilityBin, ShotGroup } from '../../src/core/metrics';
 import { themeColor } from '../shared/dom';
-import { SHOT_COLORS } from './colors';
+import { shotColors } from './colors';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 // chart.js's registry on the page, so that a canvas's chart can be read back (Chart.getChart(canvas)) by the
@@ -91,11 +91,12 @@ export class RecallChart {
 
   constructor(canvas: HTMLCanvasElement, names: readonly string[], trainCounts: readonly number[], order: readonly number[], groups: readonly ShotGroup[], theme: Theme) {
     const bins = (this.bins = rankBins(order, groups));
+    const shades = shotColors();
     const single = bins.every((b) => b.classes.length === 1);
     const labels = bins.map((b) => (single ? (names[b.classes[0] as number] ?? '') : `ranks ${b.first + 1}–${b.last + 1}`));
     const meanCount = (b: RankBin) => b.classes.reduce((s, c) => s + (trainCounts[c] ?? 0), 0) / b.classes.length;
     const datasets: ChartDataset<'bar' | 'line', (number | null)[]>[] = [
-      ...SHOTS.map((g) => ({ type: 'bar' as const, label: `${g}-shot recall %`, data: bins.map(() => null), backgroundColor: SHOT_COLORS[g], grouped: false, yAxisID: 'y', order: 2 })),
+      ...SHOTS.map((g) => ({ type: 'bar' as const, label: `${g}-shot recall %`, data: bins.map(() => null), backgroundColor: shades[g], grouped: false, yAxisID: 'y', order: 2 })),
       {
         type: 'line' as const,
         label: single ? 'training images' : 'training images (mean)',

@@ -1,28 +1,34 @@
-// The metrics panel's colours, in one place: one colour per method (the same in every chart and table),
-// and a separate sequential scale for the shot groups so that no hue means both a method and a group.
-// Webview-side until a shared palette module exists.
+// The metrics panel's colours from the project's palette (src/core/report/palette.ts): one colour per method,
+// the same in every chart and table, and the shot groups as shades of one hue, resolved here for the canvas
+// (chart.js needs a colour value, not a CSS var() or color-mix()).
 import type { ShotGroup } from '../../src/core/metrics';
-import type { LossKind, Method } from '../../src/core/runs/lossKind';
+import { METHOD_COLORS, SHOT_COLORS, type ShadeColor } from '../../src/core/report/palette';
+import type { Method } from '../../src/core/runs/lossKind';
 import { h, themeColor } from '../shared/dom';
 
-/** Method colours: VS Code's chart variables (they follow the theme), with their dark-theme values as fallback. */
-const METHOD_COLORS: Readonly<Record<string, readonly [string, string]>> = {
-  softmax: ['--vscode-charts-orange', '#d18616'],
-  pc_softmax: ['--vscode-charts-purple', '#b180d7'],
-  lade: ['--vscode-charts-blue', '#3794ff'],
-  bs: ['--vscode-charts-green', '#89d185'],
-  la: ['--vscode-charts-yellow', '#cca700'],
-};
-
-/** The colour of a method; the prior-free compensation is coloured by its loss, as it is named by it. */
-export function methodColor(method: Method, loss: LossKind): string {
-  const key = method === 'lade' ? loss : method;
-  const [variable, fallback] = METHOD_COLORS[key] ?? (METHOD_COLORS.lade as readonly [string, string]);
-  return themeColor(variable, fallback);
+export function methodColor(method: Method): string {
+  const c = METHOD_COLORS[method];
+  return themeColor(c.cssVar, c.hex);
 }
 
-/** Shot groups: one teal hue from dark (many) to light (few), readable on light and dark backgrounds. */
-export const SHOT_COLORS: Readonly<Record<ShotGroup, string>> = { many: '#0f766e', medium: '#2bb3a3', few: '#8fe3d6' };
+function rgb(hex: string): [number, number, number] | null {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(hex);
+  return m ? [parseInt(m[1] as string, 16), parseInt(m[2] as string, 16), parseInt(m[3] as string, 16)] : null;
+}
+
+/** What palette.cssColor asks CSS for (the shade's `mix` of the theme colour into the editor background), in sRGB. */
+function shade(c: ShadeColor): string {
+  const color = rgb(themeColor(c.cssVar, c.base)) ?? rgb(c.base);
+  const background = rgb(themeColor('--vscode-editor-background', '#ffffff'));
+  if (!color || !background) return c.hex;
+  const mixed = color.map((v, i) => Math.round(v * c.mix + (background[i] as number) * (1 - c.mix)));
+  return `rgb(${mixed.join(', ')})`;
+}
+
+/** The shot groups' shades under the current theme. */
+export function shotColors(): Record<ShotGroup, string> {
+  return { many: shade(SHOT_COLORS.many), medium: shade(SHOT_COLORS.medium), few: shade(SHOT_COLORS.few) };
+}
 
 /** A small square of `color`, as a chart legend draws it, to tie a table's row or column to its chart series. */
 export function swatch(color: string): HTMLElement {

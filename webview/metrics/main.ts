@@ -8,7 +8,7 @@ import { formatNumber, h } from '../shared/dom';
 import { onHostMessage } from '../shared/hostMessages';
 import { destroyCharts, readTheme, RecallChart, ReliabilityChart } from './charts';
 import { classTable } from './classTable';
-import { SHOT_COLORS, swatch } from './colors';
+import { swatch } from './colors';
 import { confusionSection, shotOrder } from './confusionSection';
 import { api, markShown, page, resultOf, view, type Ready } from './page';
 import { resultsTable } from './resultsTable';
@@ -196,9 +196,6 @@ onHostMessage(MetricsHostMessageSchema, 'metrics host', (m) => {
   requestAll();
   if (!layout) render();
 });
-
-// The shot groups' scale for the swatches of base.css (the charts read SHOT_COLORS themselves).
-for (const [g, color] of Object.entries(SHOT_COLORS)) document.body.style.setProperty(`--shot-${g}`, color);
 
 render();
 api.postMessage({ type: 'ready' });

@@ -18,7 +18,7 @@ function methodsOf(run: MetricsRun): MethodSpec[] {
 
 function columnsOf(run: MetricsRun): Column[] {
   const methods = methodsFor(run.lossKind);
-  return methodsOf(run).map((spec, i) => ({ ...spec, run: run.name, color: methodColor(methods[i] as Method, run.lossKind) }));
+  return methodsOf(run).map((spec, i) => ({ ...spec, run: run.name, color: methodColor(methods[i] as Method) }));
 }
 
 async function fetchBinary(url: string, what: string): Promise<ArrayBuffer> {
