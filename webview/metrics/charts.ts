@@ -1,89 +1,205 @@
-// Charts of the metrics panel, drawn directly (canvas for per-class data that may have 1,000 classes,
-// SVG for the small sweep chart): fast enough to redraw on every prior change, and CSP-clean.
+// The metrics panel's charts, on chart.js (axes, tooltips, legends): each chart is built once per layout and
+// then updated in place with chart.update('none') (no animation), so a prior change costs one redraw.
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import type { ReliabilityBin, ShotGroup } from '../../src/core/metrics';
 import { themeColor } from '../shared/dom';
+import { shotColors } from './colors';
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
-const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+// chart.js's registry on the page, so that a canvas's chart can be read back (Chart.getChart(canvas)) by the
+// browser tests and from the developer tools.
+Object.assign(window, { Chart });
 
 /** Theme colours, read once per layout: each getComputedStyle after a DOM change forces a style pass. */
 export interface Theme {
   readonly fg: string;
-  readonly border: string;
-  readonly selection: string;
-  readonly series: readonly string[];
-  readonly shots: Readonly<Record<ShotGroup, string>>;
+  readonly grid: string;
 }
 
 export function readTheme(): Theme {
-  const series = PALETTE.map((v, i) => themeColor(v, FALLBACK[i] as string));
+  return { fg: themeColor('--vscode-foreground', '#cccccc'), grid: themeColor('--vscode-editorWidget-border', '#444444') };
+}
+
+const SHOTS: readonly ShotGroup[] = ['many', 'medium', 'few'];
+/** Above this many classes the recall chart shows bins of neighbouring ranks, not one bar per class. */
+export const MAX_BARS = 200;
+
+function axis(theme: Theme, title: string, extra: object = {}): object {
+  return { ticks: { color: theme.fg }, grid: { color: theme.grid }, title: { display: true, text: title, color: theme.fg }, ...extra };
+}
+
+function base(theme: Theme, legend: boolean): object {
   return {
-    fg: themeColor('--vscode-foreground', '#ccc'),
-    border: themeColor('--vscode-editorWidget-border', '#555'),
-    selection: themeColor('--vscode-editor-selectionBackground', '#264f78'),
-    series,
-    shots: { many: series[0] as string, medium: series[1] as string, few: series[4] as string },
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: 'index', intersect: false },
+    plugins: { legend: { display: legend, labels: { color: theme.fg, boxWidth: 12, boxHeight: 12 } } },
   };
 }
 
-/** A 2D context for the canvas at its CSS width; the width is measured once per canvas (no layout per redraw). */
-function sized(canvas: HTMLCanvasElement, cssHeight: number): CanvasRenderingContext2D {
-  const width = Number(canvas.dataset.cssWidth) || canvas.parentElement?.clientWidth || 600;
-  const ratio = window.devicePixelRatio || 1;
-  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-  if (canvas.dataset.cssWidth !== String(width)) {
-    canvas.dataset.cssWidth = String(width);
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(cssHeight * ratio);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${cssHeight}px`;
-  }
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, cssHeight);
-  return ctx;
+/** A run of neighbouring class ranks shown as one bar: every class in it has the same shot group. */
+export interface RankBin {
+  readonly first: number;
+  readonly last: number;
+  readonly classes: readonly number[];
+  readonly group: ShotGroup;
 }
 
-/** One bar per class (recall 0..1) in `order`, coloured by shot group. */
-export function drawRecallBars(canvas: HTMLCanvasElement, recall: Float64Array, order: readonly number[], groups: readonly ShotGroup[], theme: Theme): void {
-  const height = 160;
-  const ctx = sized(canvas, height);
-  const width = canvas.width / (window.devicePixelRatio || 1);
-  const barWidth = width / Math.max(1, order.length);
-  ctx.fillStyle = theme.border;
-  ctx.fillRect(0, height - 1, width, 1);
-  order.forEach((c, i) => {
-    const r = recall[c] ?? 0;
-    ctx.fillStyle = theme.shots[groups[c] ?? 'few'];
-    ctx.fillRect(i * barWidth, height - r * (height - 4), Math.max(barWidth - (barWidth > 3 ? 1 : 0), 0.5), r * (height - 4));
+/**
+ * Classes in `order` (by training count, most first) cut into at most about MAX_BARS bins of equal size; a bin
+ * never straddles two shot groups, so the groups' bands stay exact. One class per bin when they are few.
+ */
+export function rankBins(order: readonly number[], groups: readonly ShotGroup[]): RankBin[] {
+  const size = Math.max(1, Math.ceil(order.length / MAX_BARS));
+  const bins: RankBin[] = [];
+  let current: number[] = [];
+  let first = 0;
+  order.forEach((c, rank) => {
+    const g = groups[c] ?? 'few';
+    if (current.length && (current.length === size || groups[current[0] as number] !== g)) {
+      bins.push({ first, last: rank - 1, classes: current, group: groups[current[0] as number] ?? 'few' });
+      current = [];
+      first = rank;
+    }
+    current.push(c);
   });
+  if (current.length) bins.push({ first, last: order.length - 1, classes: current, group: groups[current[0] as number] ?? 'few' });
+  return bins;
 }
 
-/** Accuracy per confidence bin against the diagonal; bar widths are the bins, heights the accuracy. */
-export function drawReliability(canvas: HTMLCanvasElement, bins: readonly ReliabilityBin[], theme: Theme): void {
-  const size = 160;
-  const ctx = sized(canvas, size);
-  const width = Math.min(canvas.width / (window.devicePixelRatio || 1), size);
-  const fg = theme.fg;
-  const bar = theme.series[0] as string;
-  const mark = theme.series[4] as string;
-  ctx.setLineDash([]);
-  ctx.strokeStyle = theme.border;
-  ctx.strokeRect(0.5, 0.5, width - 1, size - 1);
-  for (const b of bins) {
-    if (b.count === 0) continue;
-    ctx.fillStyle = bar;
-    ctx.fillRect(b.lower * width, size - b.accuracy * size, (b.upper - b.lower) * width - 1, b.accuracy * size);
-    ctx.fillStyle = mark;
-    ctx.fillRect(b.lower * width, size - b.confidence * size - 1, (b.upper - b.lower) * width - 1, 2);
+/**
+ * The long-tail view: recall per class against classes sorted by training count, bars coloured by shot group
+ * (the many/medium/few bands), and the training count on a log axis. Many classes are binned by rank.
+ */
+export class RecallChart {
+  readonly chart: Chart<'bar' | 'line', (number | null)[], string>;
+  private readonly bins: RankBin[];
+
+  constructor(canvas: HTMLCanvasElement, names: readonly string[], trainCounts: readonly number[], order: readonly number[], groups: readonly ShotGroup[], theme: Theme) {
+    const bins = (this.bins = rankBins(order, groups));
+    const shades = shotColors();
+    const single = bins.every((b) => b.classes.length === 1);
+    const labels = bins.map((b) => (single ? (names[b.classes[0] as number] ?? '') : `ranks ${b.first + 1}–${b.last + 1}`));
+    const meanCount = (b: RankBin) => b.classes.reduce((s, c) => s + (trainCounts[c] ?? 0), 0) / b.classes.length;
+    const datasets: ChartDataset<'bar' | 'line', (number | null)[]>[] = [
+      ...SHOTS.map((g) => ({ type: 'bar' as const, label: `${g}-shot recall %`, data: bins.map(() => null), backgroundColor: shades[g], grouped: false, yAxisID: 'y', order: 2 })),
+      {
+        type: 'line' as const,
+        label: single ? 'training images' : 'training images (mean)',
+        data: bins.map((b) => Math.max(meanCount(b), 0.5)),
+        borderColor: theme.fg,
+        borderWidth: 1.5,
+        borderDash: [4, 3],
+        pointRadius: 0,
+        yAxisID: 'y1',
+        order: 1,
+      },
+    ];
+    this.chart = new Chart<'bar' | 'line', (number | null)[], string>(canvas, {
+      type: 'bar',
+      data: { labels, datasets },
+      options: {
+        ...base(theme, true),
+        scales: {
+          x: axis(theme, single ? 'class, by training images (most first)' : `class rank by training images (bins of ${Math.max(...bins.map((b) => b.classes.length))})`, { ticks: { color: theme.fg, autoSkip: true, maxRotation: 60 }, grid: { display: false } }),
+          y: axis(theme, 'recall %', { min: 0, max: 100, position: 'left' }),
+          y1: axis(theme, 'training images', { type: 'logarithmic', position: 'right', grid: { display: false } }),
+        },
+        plugins: {
+          ...(base(theme, true) as { plugins: object }).plugins,
+          tooltip: {
+            filter: (item: { raw: unknown }) => item.raw !== null,
+            callbacks: {
+              title: (items: { dataIndex: number }[]) => {
+                const b = bins[items[0]?.dataIndex ?? 0];
+                return b ? (b.classes.length === 1 ? `#${b.first + 1} ${names[b.classes[0] as number]}` : `ranks ${b.first + 1}–${b.last + 1} (${b.classes.length} classes, ${b.group}-shot)`) : '';
+              },
+            },
+          },
+        },
+      } as never,
+    });
   }
-  ctx.strokeStyle = fg;
-  ctx.setLineDash([3, 3]);
-  ctx.beginPath();
-  ctx.moveTo(0, size);
-  ctx.lineTo(width, 0);
-  ctx.stroke();
+
+  /** Recall of the focused method (0..1 per class), the mean over each bin's classes. */
+  update(recall: Float64Array): void {
+    const values = this.bins.map((b) => (b.classes.reduce((s, c) => s + (recall[c] ?? 0), 0) / b.classes.length) * 100);
+    SHOTS.forEach((g, k) => {
+      const ds = this.chart.data.datasets[k] as ChartDataset<'bar', (number | null)[]>;
+      ds.data = this.bins.map((b, i) => (b.group === g ? (values[i] as number) : null));
+    });
+    this.chart.update('none');
+  }
+}
+
+/** Accuracy per confidence bin next to the bin's mean confidence (where a calibrated model's bar would end). */
+export class ReliabilityChart {
+  readonly chart: Chart<'bar' | 'line', (number | null)[], string>;
+
+  /** `color`: the method shown, as everywhere else. */
+  constructor(canvas: HTMLCanvasElement, color: string, theme: Theme) {
+    this.chart = new Chart<'bar' | 'line', (number | null)[], string>(canvas, {
+      type: 'bar',
+      data: {
+        labels: [],
+        datasets: [
+          { type: 'bar' as const, label: 'accuracy %', data: [], backgroundColor: color, order: 2 },
+          { type: 'line' as const, label: 'mean confidence % (calibrated)', data: [], borderColor: theme.fg, borderDash: [4, 3], borderWidth: 1.5, pointRadius: 2, order: 1 },
+        ],
+      },
+      options: {
+        ...base(theme, true),
+        scales: { x: axis(theme, 'confidence', { grid: { display: false } }), y: axis(theme, 'accuracy %', { min: 0, max: 100 }) },
+      } as never,
+    });
+  }
+
+  update(bins: readonly ReliabilityBin[]): void {
+    const shown = bins.filter((b) => b.count > 0);
+    this.chart.data.labels = shown.map((b) => `${b.lower.toFixed(2)}–${b.upper.toFixed(2)}`);
+    const [bars, line] = this.chart.data.datasets as [ChartDataset<'bar', number[]>, ChartDataset<'line', number[]>];
+    bars.data = shown.map((b) => b.accuracy * 100);
+    line.data = shown.map((b) => b.confidence * 100);
+    this.chart.update('none');
+  }
+}
+
+/** Top-1 of each method over the shifted settings; `mark` enlarges the current setting's points. */
+export class SweepChart {
+  readonly chart: Chart<'line'>;
+
+  constructor(canvas: HTMLCanvasElement, settings: readonly string[], series: readonly { label: string; color: string; values: readonly number[] }[], theme: Theme) {
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: [...settings],
+        datasets: series.map((s) => ({ label: s.label, data: s.values.map((v) => v * 100), borderColor: s.color, backgroundColor: s.color, borderWidth: 2, pointRadius: 2 })),
+      },
+      options: {
+        ...base(theme, series.length > 1),
+        scales: { x: axis(theme, 'test-set prior', { ticks: { color: theme.fg, maxRotation: 60, autoSkip: true } }), y: axis(theme, 'top-1 accuracy %') },
+      } as never,
+    });
+  }
+
+  mark(current: number): void {
+    for (const ds of this.chart.data.datasets) ds.pointRadius = this.chart.data.labels?.map((_, i) => (i === current ? 6 : 2)) ?? 2;
+    this.chart.update('none');
+  }
 }
 
 /** The full C x C matrix, rows normalised, classes in `order`: one pixel (or more) per cell. */
@@ -115,49 +231,7 @@ export function drawConfusion(canvas: HTMLCanvasElement, confusion: Int32Array, 
   ctx.putImageData(image, 0, 0);
 }
 
-/**
- * Accuracy of each method over the shifted settings; `mark` moves the current-setting marker (hidden at -1)
- * without rebuilding the chart, since only the marker follows the prior.
- */
-export function sweepChart(settings: readonly string[], series: readonly { label: string; values: readonly number[] }[], theme: Theme): { svg: SVGSVGElement; mark: (current: number) => void } {
-  const w = 640;
-  const hgt = 250;
-  const pad = { l: 50, r: 10, t: 10, b: 70 };
-  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
-  const lo = Math.max(0, Math.floor(Math.min(...all, 1) * 10) / 10);
-  const hi = Math.min(1, Math.ceil(Math.max(...all, 0) * 10) / 10);
-  const x = (i: number) => pad.l + (i * (w - pad.l - pad.r)) / Math.max(1, settings.length - 1);
-  const y = (v: number) => pad.t + (1 - (v - lo) / Math.max(1e-9, hi - lo)) * (hgt - pad.t - pad.b);
-  const el = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string) => {
-    const e = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
-  const fg = theme.fg;
-  const svg = el('svg', { viewBox: `0 0 ${w} ${hgt}`, class: 'sweep-chart', role: 'img', 'aria-label': 'Top-1 accuracy of each method from forward-50 through uniform to backward-50' });
-  const marker = el('rect', { y: pad.t, width: 16, height: hgt - pad.t - pad.b, fill: theme.selection });
-  svg.append(marker);
-  const mark = (current: number) => {
-    if (current >= 0) {
-      marker.setAttribute('x', String(x(current) - 8));
-      marker.setAttribute('data-testid', 'sweep-current');
-      marker.removeAttribute('visibility');
-    } else {
-      marker.removeAttribute('data-testid');
-      marker.setAttribute('visibility', 'hidden');
-    }
-  };
-  for (const v of [lo, (lo + hi) / 2, hi]) {
-    svg.append(el('line', { x1: pad.l, x2: w - pad.r, y1: y(v), y2: y(v), stroke: theme.border }));
-    svg.append(el('text', { x: pad.l - 4, y: y(v) + 4, 'text-anchor': 'end', fill: fg, 'font-size': 10 }, `${Math.round(v * 100)}`));
-  }
-  settings.forEach((s, i) => svg.append(el('text', { x: x(i), y: hgt - pad.b + 14, 'text-anchor': 'end', transform: `rotate(-35 ${x(i)} ${hgt - pad.b + 14})`, fill: fg, 'font-size': 10 }, s)));
-  series.forEach((s, k) => {
-    const color = theme.series[k % theme.series.length] as string;
-    const points = s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
-    svg.append(el('polyline', { points, fill: 'none', stroke: color, 'stroke-width': 2 }));
-    svg.append(el('text', { x: pad.l + 6 + k * 120, y: hgt - 4, fill: color, 'font-size': 11 }, `■ ${s.label}`));
-  });
-  return { svg, mark };
+/** Releases every chart on the page (chart.js keeps a registry of them) before a layout replaces their canvases. */
+export function destroyCharts(): void {
+  for (const chart of Object.values(Chart.instances)) chart.destroy();
 }

@@ -3,13 +3,14 @@
 // prior change is one pass over the rows shared between them. While they work only the newest prior waits.
 import '../shared/base.css';
 import './styles.css';
-import type { ShotGroup } from '../../src/core/metrics';
 import { MetricsHostMessageSchema, type MetricsRun } from '../../src/protocol/metricsPanel';
 import { formatNumber, h } from '../shared/dom';
 import { onHostMessage } from '../shared/hostMessages';
-import { drawRecallBars, drawReliability, readTheme, type Theme } from './charts';
+import { destroyCharts, readTheme, RecallChart, ReliabilityChart } from './charts';
+import { classTable } from './classTable';
+import { swatch } from './colors';
 import { confusionSection, shotOrder } from './confusionSection';
-import { api, page, resultOf, view, type Ready } from './page';
+import { api, markShown, page, resultOf, view, type Ready } from './page';
 import { resultsTable } from './resultsTable';
 import { loadRuns, requestAll, unload } from './runs';
 import { sweepSection } from './sweepSection';
@@ -29,12 +30,13 @@ interface Layout {
   readonly updateConfusion: (r: MethodResult | undefined) => void;
   readonly sweep: HTMLElement;
   readonly label: HTMLElement;
-  readonly recall: HTMLCanvasElement;
-  readonly reliability: HTMLCanvasElement;
-  readonly order: number[];
-  readonly groups: ShotGroup[];
-  readonly theme: Theme;
-  /** The focused method's answer the canvases show. */
+  readonly recall: RecallChart;
+  readonly reliability: ReliabilityChart;
+  /** Patches the per-class table's recall columns. */
+  readonly updateClasses: () => void;
+  /** The recall chart, the reliability chart and the per-class table, marked with the prior they show. */
+  readonly perClass: HTMLElement;
+  /** The focused method's answer the charts show. */
   charted: MethodResult | undefined;
   /** Patches the sweep's marker and "current" column to the newest numbers. */
   readonly updateSweep: () => void;
@@ -50,11 +52,17 @@ function layoutKey(): string {
 function buildReady(s: Ready): Layout {
   const run = s.runs[0] as MetricsRun;
   const { order, groups } = shotOrder(run, s.shots);
-  const recall = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group' });
-  const reliability = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence' });
+  const recallCanvas = h('canvas', { role: 'img', 'aria-label': 'Per-class recall, classes sorted by training count, coloured by shot group', 'data-testid': 'recall-chart' });
+  const reliabilityCanvas = h('canvas', { role: 'img', 'aria-label': 'Reliability diagram: accuracy against confidence', 'data-testid': 'reliability-chart' });
+  const rankOf: number[] = [];
+  order.forEach((c, rank) => (rankOf[c] = rank + 1));
+  const classes = classTable(run.classes, run.trainCounts, groups, rankOf);
   const label = h('strong', { 'data-testid': 'target-label' }, page.target?.label ?? 'none');
   const loading = !page.loadError && page.pool && !page.pool.loaded ? h('p', { class: 'status', 'data-testid': 'loading' }, 'Loading logits…') : null;
   const theme = readTheme();
+  destroyCharts(); // the previous layout's
+  const focused = page.columns.find((c) => c.id === view.focus);
+  const focusSwatch = focused ? swatch(focused.color) : '';
   const sweep = sweepSection(theme);
   const results = resultsTable();
   const confusion = confusionSection(s, groups, render);
@@ -67,21 +75,31 @@ function buildReady(s: Ready): Layout {
     sweep: sweep.section,
     updateSweep: sweep.update,
     label,
-    recall,
-    reliability,
-    order,
-    groups,
-    theme,
+    recall: new RecallChart(recallCanvas, run.classes, run.trainCounts, order, groups, theme),
+    reliability: new ReliabilityChart(reliabilityCanvas, focused?.color ?? theme.fg, theme),
+    updateClasses: classes.update,
+    perClass: h('div', { 'data-testid': 'per-class' }),
     charted: undefined,
   };
   app.replaceChildren(
-    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · page.target prior: `, label)),
+    h('header', {}, h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'root' }, `${s.runs.map((x) => `${x.name} (${x.lossKind})`).join(' vs ')} · split ${s.split} · ${formatNumber(run.numSamples)} images · ${run.classes.length} classes · target prior: `, label)),
     runPicker(s),
     page.loadError ? h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, page.loadError) : '',
     loading ?? '',
     built.results,
-    h('div', { class: 'toolbar' }, focusSelect(render), h('span', { class: 'legend' }, ...(['many', 'medium', 'few'] as const).map((g) => h('span', {}, h('span', { class: `swatch shot-${g}`, 'aria-hidden': 'true' }), g)))),
-    h('div', { class: 'charts' }, h('section', { 'aria-label': 'Per-class recall' }, h('h2', {}, 'Per-class recall'), recall), h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), reliability)),
+    h('div', { class: 'toolbar' }, focusSelect(render), focusSwatch),
+    built.perClass,
+  );
+  built.perClass.append(
+    h(
+      'div',
+      { class: 'charts' },
+      h('section', { 'aria-label': 'Per-class recall' }, h('h2', {}, 'Per-class recall (long tail)'), h('div', { class: 'chart' }, recallCanvas)),
+      h('section', { 'aria-label': 'Reliability' }, h('h2', {}, 'Reliability'), h('div', { class: 'chart' }, reliabilityCanvas)),
+    ),
+    classes.section,
+  );
+  app.append(
     built.confusion,
     built.sweep,
   );
@@ -95,26 +113,53 @@ function updateReady(l: Layout): void {
   scheduleCharts();
 }
 
-// The charts and the confusion cost more than the numbers (a C x C scan, canvas and SVG work): drawn once per
-// frame with whatever is newest, so the table never waits for them and a burst of answers draws them once.
+// The confusion and the sweep cost more than the numbers (a C x C scan): drawn once per frame with whatever is
+// newest, so the table never waits for them and a burst of answers draws them once.
 let chartsFrame = 0;
 function scheduleCharts(): void {
-  if (chartsFrame) return;
-  chartsFrame = requestAnimationFrame(() => {
-    chartsFrame = 0;
-    if (page.state?.status === 'ready' && layout) drawCharts(layout);
-  });
+  if (!chartsFrame) {
+    chartsFrame = requestAnimationFrame(() => {
+      chartsFrame = 0;
+      if (page.state?.status === 'ready' && layout) drawCharts(layout);
+    });
+  }
+  schedulePerClass();
 }
 
 function drawCharts(l: Layout): void {
   const focus = page.columns.find((c) => c.id === view.focus);
-  const r = focus ? resultOf(focus) : undefined;
-  l.updateConfusion(r);
+  l.updateConfusion(focus ? resultOf(focus) : undefined);
   l.updateSweep();
-  if (r === l.charted) return; // another method answered: the focused one's charts stand
-  l.charted = r;
-  if (r?.perClassRecall) drawRecallBars(l.recall, r.perClassRecall, l.order, l.groups, l.theme);
-  if (r?.reliability) drawReliability(l.reliability, r.reliability, l.theme);
+}
+
+// The chart.js charts and the per-class table take a full chart layout and draw each: at most one every
+// PER_CLASS_MS, always ending on the newest answer, so that during a drag they do not hold up the workers'
+// next answers (the numbers keep their latency; the charts follow a few times a second).
+const PER_CLASS_MS = 250;
+let perClassTimer = 0;
+let perClassAt = -Infinity;
+function schedulePerClass(): void {
+  if (perClassTimer) return;
+  perClassTimer = window.setTimeout(
+    () => {
+      perClassTimer = 0;
+      perClassAt = performance.now();
+      if (page.state?.status === 'ready' && layout) drawPerClass(layout);
+    },
+    Math.max(0, perClassAt + PER_CLASS_MS - performance.now()),
+  );
+}
+
+function drawPerClass(l: Layout): void {
+  const focus = page.columns.find((c) => c.id === view.focus);
+  const r = focus ? resultOf(focus) : undefined;
+  l.updateClasses();
+  if (r !== l.charted) {
+    l.charted = r; // else another method answered: the focused one's charts stand
+    if (r?.perClassRecall) l.recall.update(r.perClassRecall);
+    if (r?.reliability) l.reliability.update(r.reliability);
+  }
+  markShown(l.perClass); // last: whoever waits for the label and data-complete sees the finished charts
 }
 
 function renderReady(s: Ready): void {
@@ -124,21 +169,14 @@ function renderReady(s: Ready): void {
 
 function render(): void {
   const s = page.state;
-  if (s?.status !== 'ready') layout = null;
+  if (s?.status !== 'ready' && layout) {
+    layout = null;
+    destroyCharts();
+  }
   if (!s) app.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   else if (s.status === 'empty') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'status', 'data-testid': 'empty' }, s.message), runPicker(s));
   else if (s.status === 'error') app.replaceChildren(h('h1', {}, 'Post-compensated metrics'), h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, s.error), runPicker(s));
   else renderReady(s);
-}
-
-// A resize may come many times per frame: rebuild once.
-let frame = 0;
-function scheduleRender(): void {
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    render();
-  });
 }
 
 onHostMessage(MetricsHostMessageSchema, 'metrics host', (m) => {
@@ -157,12 +195,6 @@ onHostMessage(MetricsHostMessageSchema, 'metrics host', (m) => {
   // browser lay the page out while the workers compute, and their answers would wait for that frame.
   requestAll();
   if (!layout) render();
-});
-
-// Canvases measure their width once per layout: rebuild the layout when the panel is resized.
-window.addEventListener('resize', () => {
-  layout = null;
-  scheduleRender();
 });
 
 render();

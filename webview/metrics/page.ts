@@ -14,6 +14,8 @@ export interface ViewState {
 export type Ready = Extract<MetricsState, { status: 'ready' }>;
 export interface Column extends MethodSpec {
   readonly run: string;
+  /** The method's colour in every chart and table (colors.ts). */
+  readonly color: string;
 }
 
 export const api = vscodeApi<MetricsWebviewMessage, ViewState>();

@@ -1,5 +1,6 @@
 // The numbers table: one row per metric, one column per method, with the difference to the uniform prior.
 import { h } from '../shared/dom';
+import { swatch } from './colors';
 import { markShown, page, resultOf, type Column } from './page';
 import type { Scalars } from './whatifPool';
 
@@ -35,8 +36,8 @@ export function resultsTable(): { section: HTMLElement; update: () => void } {
   const errors = h('div');
   const section = h(
     'section',
-    { 'aria-label': 'Metrics under the page.target prior', 'data-testid': 'results' },
-    h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...page.columns.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)))), h('tbody', {}, ...rows)),
+    { 'aria-label': 'Metrics under the target prior', 'data-testid': 'results' },
+    h('div', { class: 'table-scroll' }, h('table', { class: 'metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), ...page.columns.map((c) => h('th', { scope: 'col', class: 'num' }, swatch(c.color), c.label)))), h('tbody', {}, ...rows))),
     errors,
     h(
       'p',

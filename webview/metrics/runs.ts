@@ -1,9 +1,10 @@
 // Loading the selected runs: their logits and labels fetched as binary, the what-if workers started, and
 // the newest prior requested from them.
-import { biasKindOf, methodLabel, methodsFor } from '../../src/core/runs/lossKind';
+import { biasKindOf, methodLabel, methodsFor, type Method } from '../../src/core/runs/lossKind';
 import type { MetricsRun } from '../../src/protocol/metricsPanel';
 import type { MethodSpec } from '../../src/protocol/whatifWorker';
-import { page, view, type Ready } from './page';
+import { methodColor } from './colors';
+import { page, view, type Column, type Ready } from './page';
 import { WhatIfPool, workerCount } from './whatifPool';
 
 // The worker bundle sits next to this script; it is started from a blob because webview resources live
@@ -13,6 +14,11 @@ let loadKey = '';
 
 function methodsOf(run: MetricsRun): MethodSpec[] {
   return methodsFor(run.lossKind).map((m) => ({ id: `${run.name}:${m}`, label: methodLabel(m, run.lossKind), kind: biasKindOf(m) }));
+}
+
+function columnsOf(run: MetricsRun): Column[] {
+  const methods = methodsFor(run.lossKind);
+  return methodsOf(run).map((spec, i) => ({ ...spec, run: run.name, color: methodColor(methods[i] as Method) }));
 }
 
 async function fetchBinary(url: string, what: string): Promise<ArrayBuffer> {
@@ -43,7 +49,7 @@ export async function loadRuns(s: Ready, render: () => void): Promise<void> {
   loadKey = key;
   stopWorkers();
   page.loadError = null;
-  page.columns = s.runs.flatMap((r) => methodsOf(r).map((m) => ({ ...m, run: r.name })));
+  page.columns = s.runs.flatMap(columnsOf);
   const duplicates = new Set(page.columns.filter((c, i) => page.columns.findIndex((d) => d.label === c.label) !== i).map((c) => c.label));
   page.columns = page.columns.map((c) => (duplicates.has(c.label) ? { ...c, label: `${c.label} (${c.run})` } : c));
   if (!view.focus || !page.columns.some((c) => c.id === view.focus)) view.focus = page.columns.find((c) => c.kind === 'lade')?.id ?? page.columns.at(-1)?.id ?? null;

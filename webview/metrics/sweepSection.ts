@@ -1,6 +1,7 @@
 // The shifted-test-set sweep: top-1 on the paper's forward/backward subsets, and the current prior marked.
 import { h } from '../shared/dom';
-import { sweepChart, type Theme } from './charts';
+import { swatch } from './colors';
+import { SweepChart, type Theme } from './charts';
 import { markShown, page, resultOf } from './page';
 import { pct } from './resultsTable';
 
@@ -30,7 +31,7 @@ export function sweepSection(theme: Theme): { section: HTMLElement; update: () =
         h(
           'tr',
           { 'data-method': column.id },
-          h('th', { scope: 'row' }, column.label),
+          h('th', { scope: 'row' }, swatch(column.color), column.label),
           ...first.map((_, i) => {
             const td = h('td', { class: 'num' }, sweep?.points?.[i] ? pct(sweep.points[i]?.accuracy) : '—');
             columnCells[i]?.push(td);
@@ -41,14 +42,16 @@ export function sweepSection(theme: Theme): { section: HTMLElement; update: () =
       ),
     ),
   );
-  const chart = sweepChart(
+  const canvas = h('canvas', { role: 'img', 'aria-label': 'Top-1 accuracy of each method from forward-50 through uniform to backward-50' });
+  const chart = new SweepChart(
+    canvas,
     first.map((p) => p.name),
-    series.map(({ column, sweep }) => ({ label: column.label, values: sweep?.points?.map((p) => p.accuracy) ?? [] })),
+    series.map(({ column, sweep }) => ({ label: column.label, color: column.color, values: sweep?.points?.map((p) => p.accuracy) ?? [] })),
     theme,
   );
   section.append(
-    chart.svg,
-    table,
+    h('div', { class: 'chart sweep-chart' }, canvas),
+    h('div', { class: 'table-scroll' }, table),
     h('p', { class: 'status' }, 'Each shifted test set keeps the first images of each class (forward-r like training, backward-r reversed); predictions are compensated to its exact prior. "current" is the expected accuracy under the editor’s prior.'),
   );
   let marked = -1;
@@ -58,6 +61,8 @@ export function sweepSection(theme: Theme): { section: HTMLElement; update: () =
     if (at !== marked) {
       for (const cell of [heads[marked], ...(columnCells[marked] ?? [])]) cell?.classList.remove('current');
       for (const cell of [heads[at], ...(columnCells[at] ?? [])]) cell?.classList.add('current');
+      heads[marked]?.removeAttribute('data-testid');
+      heads[at]?.setAttribute('data-testid', 'sweep-current');
       chart.mark(at);
       marked = at;
     }

@@ -29,7 +29,7 @@ export function runPicker(s: MetricsState): HTMLElement {
     select.addEventListener('change', () => api.postMessage({ type: 'selectSplit', split: select.value }));
     parts.push(h('label', {}, ' split ', select));
     for (const r of s.runs) {
-      const b = h('button', { type: 'button', title: 'TF.js model with the page.target prior folded into its last bias, and the bias as JSON' }, `Export ${r.name} adjusted…`);
+      const b = h('button', { type: 'button', title: 'TF.js model with the target prior folded into its last bias, and the bias as JSON' }, `Export ${r.name} adjusted…`);
       b.addEventListener('click', () => api.postMessage({ type: 'exportModel', run: r.name }));
       parts.push(b);
     }

@@ -152,6 +152,64 @@ describe('metrics panel webview', () => {
     expect(await w.cspViolations()).toEqual([]);
   });
 
+  it('fits 250, 300 and 1400 px without sideways overflow; every chart has titled axes and a legend for several series', async () => {
+    await w.page.locator('[data-testid=sweep][data-label="uniform"][data-complete]').waitFor({ timeout: 20_000 });
+    for (const width of [250, 300, 1400]) {
+      await w.page.setViewportSize({ width, height: 900 });
+      await w.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const fit = await w.page.evaluate(() => {
+        const doc = document.scrollingElement as HTMLElement;
+        const boxes = [...document.querySelectorAll<HTMLElement>('.table-scroll')];
+        return {
+          page: [doc.scrollWidth, doc.clientWidth],
+          boxes: boxes.map((b) => ({ right: b.getBoundingClientRect().right, inner: b.scrollWidth - b.clientWidth })),
+        };
+      });
+      expect(fit.page[0], `page at ${width} px`).toBeLessThanOrEqual(fit.page[1]!);
+      expect(fit.boxes.length).toBe(3); // the numbers, the per-class table, the sweep
+      for (const b of fit.boxes) expect(b.right).toBeLessThanOrEqual(width);
+      // Wide enough for every table: none of them scrolls (the sweep's last column was cut off here).
+      if (width === 1400) expect(fit.boxes.map((b) => b.inner)).toEqual(fit.boxes.map(() => 0));
+    }
+    await w.page.setViewportSize({ width: 1100, height: 900 });
+    const charts = await w.page.evaluate(() => {
+      const registry = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { options: { scales: Record<string, { title?: { text?: string } }>; plugins: { legend: { display: boolean } } }; data: { datasets: unknown[] } } | undefined } }).Chart;
+      return [...document.querySelectorAll('canvas')]
+        .filter((c) => !c.classList.contains('full-matrix'))
+        .map((c) => {
+          const chart = registry.getChart(c);
+          return { label: c.getAttribute('aria-label'), x: chart?.options.scales.x?.title?.text, y: chart?.options.scales.y?.title?.text, series: chart?.data.datasets.length, legend: chart?.options.plugins.legend.display };
+        });
+    });
+    expect(charts.length).toBe(3); // long-tail recall, reliability, sweep
+    for (const c of charts) {
+      expect(c.x, c.label ?? '').toBeTruthy();
+      expect(c.y, c.label ?? '').toBeTruthy();
+      if ((c.series ?? 0) > 1) expect(c.legend, c.label ?? '').toBe(true);
+    }
+  });
+
+  it('sorts the per-class table by a clicked column and finds classes by name', async () => {
+    const table = w.page.getByTestId('class-table');
+    const shown = () => table.locator('tbody tr[data-class]').evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.class)));
+    const byCount = [...classes.keys()].sort((a, b) => trainCounts[a]! - trainCounts[b]!);
+    await table.getByRole('button', { name: 'training images' }).click();
+    expect(await shown()).toEqual([...byCount].reverse());
+    await table.getByRole('button', { name: 'training images' }).click();
+    expect(await shown()).toEqual(byCount);
+    await table.getByRole('button', { name: 'class', exact: true }).click();
+    expect(await shown()).toEqual([...classes.keys()].sort((a, b) => classes[a]!.localeCompare(classes[b]!)));
+    // By the LADE column's recall: the order the core's per-class recall gives (ties by training rank).
+    await table.getByRole('button', { name: 'LADE recall %' }).click();
+    const recall = lade.evaluatePrior('lade', trainCounts, uniformPrior(C)).perClassRecall;
+    const values = (await shown()).map((c) => recall[c]!);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    expect(await table.locator('th[aria-sort=descending]').innerText()).toBe('LADE recall %');
+    await w.page.getByLabel('Search classes').fill('ER');
+    expect(await shown()).toEqual([1, 2].sort((a, b) => recall[b]! - recall[a]! || a - b)); // trouser, pullover
+    await w.page.getByLabel('Search classes').fill('');
+  });
+
   it('a new prior (backward-5, as the editor builds it) re-evaluates to the core values; compensation beats Softmax', async () => {
     const prior = buildPreset({ kind: 'backward', ratio: 5, perClassCount: PER_CLASS }, classes, trainCounts);
     await w.post({ type: 'setTarget', prior: { label: 'backward-5', shares: Array.from(prior) } });
@@ -239,6 +297,49 @@ describe('metrics panel webview', () => {
     expect(cells['lade-half:lade']!.expectedAccuracy).not.toBe(cells['lade-1:lade']!.expectedAccuracy);
     const headers = await w.page.locator('[data-testid=results] thead th').allInnerTexts();
     expect(headers.slice(1)).toEqual(['LADE (lade-1)', 'LADE (lade-half)']);
+  });
+
+  it('the long-tail chart orders classes by training count, and bins thousands of classes by rank', async () => {
+    const chartOf = (testid: string) =>
+      w.page.getByTestId(testid).evaluate((c) => {
+        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] } } } }).Chart.getChart(c as HTMLCanvasElement);
+        return chart.data;
+      });
+    // Counts in no particular order: the chart's classes follow them, most first, with the count line falling.
+    const shuffled = [25, 300, 4, 150, 10, 60];
+    await w.post({ type: 'setState', state: ready([{ ...run('lade-1', 'lade'), trainCounts: shuffled }]) });
+    await w.post({ type: 'setTarget', prior: { label: 'uniform-shuffled', shares: Array.from(uniformPrior(C)) } });
+    await waitFor(w, 'uniform-shuffled');
+    await w.page.locator('[data-testid=per-class][data-label="uniform-shuffled"][data-complete]').waitFor({ timeout: 20_000 });
+    const data = await chartOf('recall-chart');
+    expect(data.labels).toEqual(['trouser', 'dress', 'sandal', 't-shirt', 'coat', 'pullover']);
+    const counts = data.datasets.find((d) => d.label.startsWith('training images'))!.data;
+    expect(counts).toEqual([300, 150, 60, 25, 10, 4]);
+    // many (> 100): trouser, dress; medium: sandal, t-shirt (60, 25); few (< 20): coat, pullover.
+    const bands = data.datasets.filter((d) => d.label.endsWith('recall %')).map((d) => d.data.map((v) => v !== null));
+    expect(bands).toEqual([
+      [true, true, false, false, false, false],
+      [false, false, true, true, false, false],
+      [false, false, false, false, true, true],
+    ]);
+
+    // 8,142 classes (iNaturalist): bins of neighbouring ranks, never one bar per class; the table keeps only
+    // the rows in view and finds any class. (No logits behind this run: the layout is built from the state.)
+    const many = 8142;
+    const names = Array.from({ length: many }, (_, k) => `species-${k}`);
+    const counts8k = Array.from({ length: many }, (_, k) => Math.max(1, Math.round(1000 / (1 + ((k * 7919) % many) / 20))));
+    await w.post({ type: 'setState', state: { ...ready([{ ...run('inat', 'lade'), classes: names, trainCounts: counts8k, logitsUrl: '/missing.bin' }]), available: [] } });
+    await w.page.getByTestId('error').waitFor();
+    const big = await chartOf('recall-chart');
+    expect(big.labels.length).toBeLessThanOrEqual(210);
+    expect(big.labels[0]).toMatch(/^ranks 1–\d+$/);
+    const line = big.datasets.find((d) => d.label.startsWith('training images'))!.data as number[];
+    for (let i = 1; i < line.length; i++) expect(line[i]).toBeLessThanOrEqual(line[i - 1]!);
+    const table = w.page.getByTestId('class-table');
+    expect(await table.locator('tbody tr[data-class]').count()).toBeLessThan(40);
+    await w.page.getByLabel('Search classes').fill('species-8141');
+    expect(await table.locator('tbody tr[data-class]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.class))).toEqual(['8141']);
+    await w.post({ type: 'setState', state: ready() });
   });
 
   it('posts typed commands, restores its view after a reload, and reports a wrong logits file', async () => {
