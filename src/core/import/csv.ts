@@ -2,10 +2,10 @@
 // index or a class name), then one logit column per class. Columns named after the run's classes may
 // come in any order and are put in class order; otherwise they are taken in order. Streams through the
 // dataset scanner's CSV reader, so only the float32 result (grown by doubling) is held.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { CsvReader, type CsvRecord } from '../dataset/csv';
 import { DatasetError } from '../dataset/errors';
-import { ImportError } from './errors';
+import { ImportError, openForReading } from './errors';
 import type { Predictions, ReadOptions } from './predictions';
 
 const CHUNK = 1 << 20;
@@ -29,12 +29,7 @@ function columnOrder(header: readonly string[], classes: readonly string[], file
 }
 
 function* records(file: string): Generator<CsvRecord> {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new ImportError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  const fd = openForReading(file);
   try {
     const reader = new CsvReader(file);
     const decoder = new TextDecoder();

@@ -4,11 +4,11 @@
 // the file nor the entry is ever held whole. Entries whose size the zip only gives after their data (data
 // descriptors, from writers that could not seek) are unzipped from the whole file instead, since finding
 // their end in a stream means scanning raw bytes for a signature.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, readFileSync, readSync } from 'node:fs';
 import { Unzip, UnzipInflate, unzipSync } from 'fflate';
 import { parse, type NpyArray } from 'npyjs';
 import { DTYPE_BYTES, dtypeName, FLOAT_DTYPES, floatsInto, INT_DTYPES, labelsFrom, type Dtype } from './dtypes';
-import { ImportError } from './errors';
+import { ImportError, openForReading } from './errors';
 import type { Predictions, ReadOptions } from './predictions';
 
 const DTYPES = new Set<string>([...FLOAT_DTYPES, ...INT_DTYPES]);
@@ -156,12 +156,7 @@ function streamEntries(file: string, sinks: ReadonlyMap<string, (chunk: Uint8Arr
     entry.start();
   });
   unzip.register(UnzipInflate);
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new ImportError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  const fd = openForReading(file);
   try {
     for (;;) {
       // A fresh buffer per chunk: Unzip keeps views of the last one between pushes.

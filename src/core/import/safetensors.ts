@@ -1,9 +1,9 @@
 // safetensors: 8 bytes little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then the raw little-endian tensors. Read by hand, tensor by tensor in 16 MiB chunks, so only the
 // float32 result is held (float32 tensors are read straight into it).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { DTYPE_BYTES, dtypeName, floatsInto, labelsFrom, type Dtype } from './dtypes';
-import { ImportError } from './errors';
+import { ImportError, openForReading } from './errors';
 import type { Predictions, ReadOptions } from './predictions';
 
 const DTYPES: Readonly<Record<string, Dtype>> = {
@@ -74,12 +74,7 @@ function tensorEntry(header: Record<string, unknown>, name: string, dataStart: n
 }
 
 export function readSafetensors(file: string, options: ReadOptions): Predictions {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new ImportError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  const fd = openForReading(file);
   try {
     const size = fstatSync(fd).size;
     const { header, dataStart } = readHeader(fd, file);
