@@ -13,6 +13,7 @@ import { writeRun } from '../runs/writer';
 import type { TrainHooks } from '../train/trainRun';
 import type { TrainingHandle } from '../train/trainingWorker';
 import { UserError } from '../userError';
+import { prepareRunFolder } from '../train/runFolder';
 import { TrainingEvents } from '../train/trainingEvents';
 import type { TorchDevice } from './engine';
 import { torchPackageDir } from './python';
@@ -137,6 +138,8 @@ export function startTorchTraining(config: TorchConfig, opts: TorchRunOptions): 
 
 /** The torch engine behind the TF.js trainRun's hooks: an aborted signal cancels (checkpoint, then stop). */
 export function trainWithTorch(config: TorchConfig, opts: TorchRunOptions, hooks: TrainHooks = {}): Promise<TrainedRunRecord> {
+  // The same refusals and --force as the TF.js engine; the engine itself then finds a fresh folder.
+  prepareRunFolder(path.resolve(config.outDir), path.resolve(config.dataDir), { resume: config.resume === true, force: hooks.force === true });
   const handle = startTorchTraining(config, opts);
   if (hooks.onProgress) handle.onProgress(hooks.onProgress);
   if (hooks.onLog) handle.onLog(hooks.onLog);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UserError } from '../userError';
 
 /** Files of an earlier run that a replacing run removes first, so nothing stale (a checkpoint) outlives it. */
-const RUN_FILES = /^(run\.json|checkpoint\.bin|model|cache|(logits|labels)-.+\.bin)$/;
+const RUN_FILES = /^(run\.json|checkpoint\.(bin|pt)|model|model(-adjusted)?\.onnx|cache|(logits|labels)-.+\.bin|files-.+\.txt)$/;
 
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
@@ -23,7 +23,7 @@ export function prepareRunFolder(runDir: string, dataDir: string, opts: { readon
   if (opts.resume) return false;
   const entries = st ? readdirSync(runDir) : [];
   if (entries.length > 0 && !opts.force) {
-    const what = entries.includes('run.json') ? 'holds a run' : entries.includes('checkpoint.bin') ? 'holds a started run' : 'is not empty';
+    const what = entries.includes('run.json') ? 'holds a run' : entries.includes('checkpoint.bin') || entries.includes('checkpoint.pt') ? 'holds a started run' : 'is not empty';
     throw new UserError(`${runDir} ${what}; add --resume to continue it, --force to replace it, or choose another --out`);
   }
   for (const e of entries) if (RUN_FILES.test(e)) rmSync(path.join(runDir, e), { recursive: true, force: true });

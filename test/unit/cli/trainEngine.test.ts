@@ -73,5 +73,12 @@ describe('lade train --engine (built CLI)', () => {
     const { record } = readRun(out);
     expect(record.origin).toEqual({ kind: 'trained', engine: 'torch', processes: 1 });
     expect(record.history).toHaveLength(1);
-  }, 120_000);
+    // Nothing is replaced without --force, as with the TF.js engine; with it the run is trained afresh.
+    const args = ['train', data, '--engine', 'torch', '--python', TORCH_PYTHON!, '--epochs', '1', '--batch', '4', '--size', '10', '--out', out];
+    const refused = await runCli(cli, args);
+    expect([refused.code, refused.stderr.trim().split('\n').at(-1)]).toEqual([2, `lade train: ${out} holds a run; add --resume to continue it, --force to replace it, or choose another --out`]);
+    const replaced = await runCli(cli, [...args, '--force']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(readRun(out).record.startedAt > record.startedAt).toBe(true);
+  }, 180_000);
 });
