@@ -8,14 +8,17 @@ import { UserError } from '../userError';
 /** Files of an earlier run that a replacing run removes first, so nothing stale (a checkpoint) outlives it. */
 const RUN_FILES = /^(run\.json|checkpoint\.(bin|pt)|model|model(-adjusted)?\.onnx|cache|(logits|labels)-.+\.bin|files-.+\.txt)$/;
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+/** True when the dataset crawl would list runDir: inside dataDir and under no hidden folder (.lade/ is skipped). */
+function readAsClass(runDir: string, dataDir: string): boolean {
+  const rel = path.relative(dataDir, runDir);
+  if (rel === '') return true;
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  return !rel.split(path.sep).some((part) => part.startsWith('.'));
 }
 
 /** Makes runDir ready; true when this call created it. Refusals are UserErrors naming the folder. */
 export function prepareRunFolder(runDir: string, dataDir: string, opts: { readonly resume: boolean; readonly force: boolean }): boolean {
-  if (isInside(runDir, dataDir) && !opts.force) {
+  if (readAsClass(runDir, dataDir) && !opts.force) {
     throw new UserError(`the run folder ${runDir} is inside the dataset ${dataDir}, where it would be read as a class; choose another --out (or --force)`);
   }
   const st = statSync(runDir, { throwIfNoEntry: false });

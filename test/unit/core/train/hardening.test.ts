@@ -91,6 +91,13 @@ describe('run folder', () => {
     expect(existsSync(inside)).toBe(false);
   });
 
+  it('accepts a run under a hidden folder of the dataset (.lade/runs when the dataset is the workspace): the crawl skips it', async () => {
+    const hidden = path.join(ds.root, '.lade', 'runs', 'r');
+    const record = await trainRun({ ...base, dataDir: ds.root, outDir: hidden });
+    expect(record.status).toBe('completed');
+    expect(record.classes).not.toContain('.lade');
+  }, 60_000);
+
   it('a run that fails leaves no run folder it created', async () => {
     const out = path.join(tmp('lade-fail-'), 'run');
     await expect(trainRun({ ...base, dataDir: path.join(ds.root, 'nope'), outDir: out })).rejects.toThrow(/no such folder/);
