@@ -31,7 +31,9 @@ describe('Train with LADE when the training worker dies', () => {
     expect(runDir, 'the run folder').toBeDefined();
     const ckpt = checkpointPath(runDir!);
     const notice = (await crashed.innerText()).replace(/\s+/g, ' ');
-    expect(notice).toContain(`LADE: training ${path.basename(runDir!)} failed`);
+    // One line (the reason), naming the run through its checkpoint; the Training view's card names it too.
+    expect(notice).toContain('LADE: The training worker stopped unexpectedly');
+    expect(notice).toContain(path.basename(runDir!));
     expect(notice).toContain(`stopped unexpectedly (exit code ${TEST_FAULT_EXIT_CODE})`);
     expect(notice).toContain(`The last checkpoint (${ckpt}) is intact`);
 
