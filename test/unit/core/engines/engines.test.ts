@@ -55,7 +55,7 @@ describe('engine choice', () => {
 });
 
 describe('torch runner', () => {
-  const config = (out: string) => ({ dataDir: tmp, outDir: path.join(tmp, out) });
+  const config = (out: string) => ({ dataDir: path.join(tmp, 'data'), outDir: path.join(tmp, out) });
 
   it('runs lade_torch.train, or lade_torch.launch for several processes', () => {
     expect(torchArgs('c.json', { device: 'cpu' }, false)).toEqual(['-m', 'lade_torch.train', '--config', 'c.json', '--device', 'cpu']);
