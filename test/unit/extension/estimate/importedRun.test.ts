@@ -6,32 +6,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as vscode from 'vscode';
 import { commands, Uri, window, workspace } from 'vscode';
-import { importRun, readPredictions } from '../../../../src/core/import';
 import { registerEstimatePriorCommand, type EstimatePriorOutcome } from '../../../../src/extension/estimate/command';
 import type { MetricsPanels } from '../../../../src/extension/metrics/panel';
 import type { PriorEditorView } from '../../../../src/extension/priors/view';
+import { FIXTURE_CLASSES as classes, IMPORT_FIXTURES as FIXTURES, importFixtureRun } from '../../../support/importedFixture';
 import { buildEstimateWorker } from './fixture';
 
 vi.mock('vscode');
 
-const FIXTURES = path.resolve('test/fixtures/import');
-const classes = ['cat', 'dog', 'bird'];
 let root: string;
 let command: (arg?: unknown) => Promise<EstimatePriorOutcome | undefined>;
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'lade-estimate-imported-'));
   await buildEstimateWorker(path.join(root, 'dist'));
-  await importRun({
-    dir: path.join(root, '.lade', 'runs', 'torch-la'),
-    classes,
-    trainCounts: [60, 20, 6],
-    loss: 'la',
-    source: 'logits',
-    files: ['val.npz'],
-    splits: [{ name: 'val', read: () => readPredictions(path.join(FIXTURES, 'val.npz'), { labels: 'required', classes }) }],
-    force: false,
-  });
+  await importFixtureRun(root, 'val.npz');
   vi.mocked(window.createOutputChannel).mockReturnValue({ info: vi.fn(), warn: vi.fn(), error: vi.fn(), show: vi.fn() } as unknown as vscode.LogOutputChannel);
   (workspace as unknown as { isTrusted: boolean }).isTrusted = true;
   (workspace as unknown as { setWorkspaceFolders(f: unknown): void }).setWorkspaceFolders([{ uri: Uri.file(root), name: 'ws', index: 0 }]);

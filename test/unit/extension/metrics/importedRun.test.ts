@@ -4,26 +4,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importRun, readPredictions } from '../../../../src/core/import';
+import { IMPORT_FIXTURES as FIXTURES, importFixtureRun } from '../../../support/importedFixture';
 import { listRuns, readLabels, runChoice } from '../../../../src/extension/metrics/runFolders';
 
-const FIXTURES = path.resolve('test/fixtures/import');
 const root = mkdtempSync(path.join(tmpdir(), 'lade-imported-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('an imported run in the workspace', () => {
   it('is listed for the metrics panel with its loss, classes and splits', async () => {
-    const classes = ['cat', 'dog', 'bird'];
-    await importRun({
-      dir: path.join(root, '.lade', 'runs', 'torch-la'),
-      classes,
-      trainCounts: [60, 20, 6],
-      loss: 'la',
-      source: 'logits',
-      files: ['val.safetensors'],
-      splits: [{ name: 'val', read: () => readPredictions(path.join(FIXTURES, 'val.safetensors'), { labels: 'required', classes }) }],
-      force: false,
-    });
+    await importFixtureRun(root, 'val.safetensors');
     const { runs, problems } = listRuns(root);
     expect(problems).toEqual([]);
     expect(runs).toHaveLength(1);
