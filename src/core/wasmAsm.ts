@@ -116,3 +116,22 @@ export interface WasmApi {
 export type WasmModule = object;
 /** Absent where the host has no WebAssembly. */
 export const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * A getter that compiles the module once per thread, on first use: null where WebAssembly or its SIMD is
+ * unavailable or refused (a webview's CSP), so callers fall back to their JavaScript engine.
+ */
+export function compileOnce(bytes: () => Uint8Array<ArrayBuffer>): () => WasmModule | null {
+  let compiled: WasmModule | null | undefined;
+  return () => {
+    if (compiled !== undefined) return compiled;
+    try {
+      const code = bytes();
+      const wasm = wasmApi();
+      compiled = wasm?.validate(code) ? new wasm.Module(code) : null;
+    } catch {
+      compiled = null;
+    }
+    return compiled;
+  };
+}

@@ -18,7 +18,7 @@
 // within a few ulp of Math.exp (Horner: Estrin's shorter chain measured slower, more live registers); below
 // -708 (where 2^k would leave the normal range) it returns 0, off by less than 4e-308, which no softmax
 // shifted by its maximum can notice.
-import { F64, I32, V128, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec, wasmApi, type WasmModule } from '../wasmAsm';
+import { F64, I32, V128, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec, compileOnce, wasmApi } from '../wasmAsm';
 
 /** exp's lower limit here: below it, 0. */
 export const EXP_FLOOR = -708;
@@ -147,19 +147,8 @@ export interface SoftmaxRows {
   dot(n: number): number;
 }
 
-let compiled: WasmModule | null | undefined;
 /** Compiled once per thread; null where WebAssembly or its SIMD is unavailable or refused (CSP). */
-function expModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = expModuleBytes();
-    const wasm = wasmApi();
-    compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const expModule = compileOnce(expModuleBytes);
 
 /** 'auto': the SIMD kernel where it compiles, else Math.exp. */
 export function createSoftmaxRows(length: number, engine: ExpEngine = 'auto'): SoftmaxRows {

@@ -16,7 +16,7 @@
 //     for k in c & ~3 .. c - 1: v := E_k B_k; s0 += v; q0 += v * v; if v > best: (best, arg) := (v, k)
 //     out := [((s0 + s1) + s2) + s3, ((q0 + q1) + q2) + q3, best, arg])
 import type { RowScanner } from './rowScanner';
-import { F64, I32, V128, bytesOf, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec, wasmApi, type WasmModule } from '../wasmAsm';
+import { F64, I32, V128, bytesOf, get, i32, mem, name, op, PAGE, s, section, set, simd, tee, uleb, v128Const, vec, compileOnce, wasmApi } from '../wasmAsm';
 
 // Locals: the four parameters, then 3 i32, 4 f64, 12 v128.
 const [E, C, SCALE, OUT] = [0, 1, 2, 3];
@@ -119,19 +119,8 @@ export function rowScanModuleBytes(): Uint8Array<ArrayBuffer> {
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
 
 
-let compiled: WasmModule | null | undefined;
 /** Compiled once per thread; null where WebAssembly or its SIMD is unavailable or refused (CSP). */
-function rowScanModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = rowScanModuleBytes();
-    const wasm = wasmApi();
-    compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const rowScanModule = compileOnce(rowScanModuleBytes);
 
 /** A scanner whose cache lives in WebAssembly memory: [out: 4 f64][B: C f64][E: N x C f32]; null if unavailable. */
 export function wasmRowScanner(n: number, c: number): RowScanner | null {
