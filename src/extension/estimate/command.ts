@@ -17,7 +17,7 @@ import { PRIOR_VIEW_ID, type PriorEditorView } from '../priors/view';
 import { calibrationSplits, parseEstimateArgument, resolveRun, runProblem, splitProblem } from './argument';
 import { EstimateCancelled, EstimateJobError, estimateInWorker } from './estimateInWorker';
 import { estimateCautions, estimatedPrior, estimatedPriorName, estimateLogLines, estimateWarnings, progressStep, splitCaution } from './handoff';
-import { workspaceRoot } from '../workspace';
+import { workspaceRoot, requireTrust } from '../workspace';
 
 export const ESTIMATE_COMMAND = 'lade.estimatePrior';
 const BOOTSTRAP = 200;
@@ -198,14 +198,7 @@ export interface EstimateHandoff {
 export function registerEstimatePriorCommand(context: vscode.ExtensionContext, to: EstimateHandoff): vscode.Disposable {
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'estimate.worker.js').fsPath;
   return vscode.commands.registerCommand(ESTIMATE_COMMAND, async (arg?: unknown): Promise<EstimatePriorOutcome | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      const action = await vscode.window.showWarningMessage(
-        'LADE: estimating a prior runs a model from this workspace on its files, so it needs a trusted workspace.',
-        'Manage Workspace Trust',
-      );
-      if (action) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (!(await requireTrust('estimating a prior runs a model from this workspace on its files'))) return undefined;
     const log = outputChannel();
     let req: Request | undefined;
     try {

@@ -11,7 +11,7 @@ import { runName, type LossKind } from '../../core/runs';
 import type { ImportedRun, ImportJob } from '../../protocol/importWorker';
 import { reportFailure } from '../errors';
 import { outputChannel } from '../log';
-import { workspaceRoot } from '../workspace';
+import { workspaceRoot, requireTrust } from '../workspace';
 import { LOSS_CHOICES, runNameProblem, splitNameProblem, suggestedSplitName } from './choices';
 import { ImportCancelled, ImportJobError, importInWorker } from './importInWorker';
 
@@ -193,14 +193,7 @@ async function announce(run: ImportedRun): Promise<void> {
 
 export function registerImportRunCommand(context: vscode.ExtensionContext): vscode.Disposable {
   return vscode.commands.registerCommand(IMPORT_COMMAND, async (): Promise<ImportedRun | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      const action = await vscode.window.showWarningMessage(
-        'LADE: importing reads model and prediction files and writes a run in this workspace, so it needs a trusted workspace.',
-        'Manage Workspace Trust',
-      );
-      if (action) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (!(await requireTrust('importing reads model and prediction files and writes a run in this workspace'))) return undefined;
     const root = workspaceRoot();
     if (!root) {
       void vscode.window.showWarningMessage('LADE: open a folder first: the imported run is written to its .lade/runs.');

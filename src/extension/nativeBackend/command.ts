@@ -2,6 +2,7 @@
 // with npm (a child process under a cancellable notification, its lines in the LADE output), then points
 // the backend lookup at it through LADE_NATIVE_DIR.
 import * as vscode from 'vscode';
+import { requireTrust } from '../workspace';
 import { outputChannel } from '../log';
 import { NATIVE_VERSION, NativeInstallCancelled, installNativePackage, isInstalled, nativeDir, type NativePackage } from './npmInstall';
 
@@ -53,14 +54,7 @@ export function registerInstallNativeBackendCommand(context: vscode.ExtensionCon
   if (CHOICES.some((c) => isInstalled(installed, c.pkg))) useNativeDir(installed);
 
   return vscode.commands.registerCommand(INSTALL_NATIVE_COMMAND, async (): Promise<string | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      const action = await vscode.window.showWarningMessage(
-        'LADE: installing a native backend runs npm and its install scripts, so it needs a trusted workspace.',
-        'Manage Workspace Trust',
-      );
-      if (action) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (!(await requireTrust('installing a native backend runs npm and its install scripts'))) return undefined;
     const picked = await vscode.window.showQuickPick(CHOICES, {
       title: 'LADE: native TensorFlow backend to install',
       placeHolder: `Installs version ${NATIVE_VERSION} with npm; needs internet access (npm registry and storage.googleapis.com)`,

@@ -18,7 +18,7 @@ import { askChoice, choiceFromArgument, trainDefaults, type TrainChoice } from '
 import { askStart, startConfig, startFromArgument, type TrainStart } from './start';
 import { resolveEngine, torchDevice } from './engine';
 import { TRAINING_VIEW_ID, TrainingViewProvider } from './view';
-import { workspaceRoot } from '../workspace';
+import { workspaceRoot, requireTrust } from '../workspace';
 
 interface RunRequest {
   readonly name: string;
@@ -126,11 +126,7 @@ export function registerTrainCommand(context: vscode.ExtensionContext): vscode.D
   }
 
   const command = vscode.commands.registerCommand('lade.train', async (arg?: unknown): Promise<TrainedRunRecord[] | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      const action = await vscode.window.showWarningMessage('LADE: training reads and writes files in this workspace, so it needs a trusted workspace.', 'Manage Workspace Trust');
-      if (action) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (!(await requireTrust('training reads and writes files in this workspace'))) return undefined;
     // Automation and tests pass { dataDir, losses, epochs, … }; the Explorer passes a folder Uri.
     const options = isRecord(arg) && typeof arg.dataDir === 'string' ? arg : undefined;
     const folder = options ? vscode.Uri.file(options.dataDir as string) : await pickDatasetFolder(arg);
