@@ -69,12 +69,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommandLine('demo', argv, OPTIONS);
   if (positionals.length > 1) throw new UsageError(`lade demo: expected at most one dataset folder, got ${positionals.length}`);
   const dataDir = path.resolve(positionals[0] ?? embeddedSample());
-  const out = path.resolve(v.out ?? 'demo-report');
-  if (!v.force && existsSync(path.join(out, 'runs'))) throw new UsageError(`lade demo: ${out} holds an earlier demo; add --force to replace it, or choose another --out`);
   const epochs = numberFlag('demo', 'epochs', v.epochs) ?? 12;
   const seed = numberFlag('demo', 'seed', v.seed) ?? 0;
   const backend = v.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`lade demo: unknown --backend '${backend}'`);
+  // The flags first: a mistyped flag is named whatever an earlier demo left in --out.
+  const out = path.resolve(v.out ?? 'demo-report');
+  if (!v.force && existsSync(path.join(out, 'runs'))) throw new UsageError(`lade demo: ${out} holds an earlier demo; add --force to replace it, or choose another --out`);
 
   const dataset = await analyzeDataset(dataDir);
   io.err(
